@@ -1,0 +1,3 @@
+"""newsgrasp: self-hosted news intelligence."""
+
+__version__ = "0.1.0"
