@@ -1,3 +1,35 @@
-"""newsgrasp: self-hosted news intelligence."""
+"""newsgrasp: self-hosted news intelligence.
 
-__version__ = "0.1.0"
+The public API is re-exported here; everything else is internal and may move.
+"""
+
+from ._version import __version__
+from .dedup import NearDuplicateIndex, content_hash
+from .export import export_articles
+from .extract import ExtractionError, clean_article, extract_document, extract_html, parse_text_article
+from .fetch import FetchConfig, FetchError, Fetcher
+from .ingest import Ingester, IngestOptions, IngestSummary, ingest
+from .records import (
+    Article,
+    ArticleFilter,
+    Document,
+    Failure,
+    Feed,
+    Hints,
+    Link,
+    SearchHit,
+    StoredArticle,
+)
+from .sources import detect_kind, expand
+from .store import QueryError, SQLiteStore, Store, StoreError, open_store
+from .urls import canonicalize_url
+
+__all__ = [
+    "Article", "ArticleFilter", "Document", "Failure", "Feed", "Hints", "Link", "SearchHit", "StoredArticle",
+    "Store", "SQLiteStore", "StoreError", "QueryError", "open_store",
+    "ingest", "Ingester", "IngestOptions", "IngestSummary",
+    "extract_document", "extract_html", "parse_text_article", "clean_article", "ExtractionError",
+    "Fetcher", "FetchConfig", "FetchError", "canonicalize_url",
+    "expand", "detect_kind", "content_hash", "NearDuplicateIndex", "export_articles",
+    "__version__",
+]

@@ -108,3 +108,11 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def get_feed(self, url: str) -> Feed | None: ...
+
+    @abc.abstractmethod
+    def stats(self) -> dict[str, int]:
+        """Counts for a dashboard: articles, canonical, copies, feeds, sources, db size."""
+
+    @abc.abstractmethod
+    def sources(self) -> list[tuple[str, int]]:
+        """(outlet, article count), most articles first."""

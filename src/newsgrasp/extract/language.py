@@ -1,0 +1,33 @@
+"""Language identification of article text."""
+
+from __future__ import annotations
+
+import re
+
+import py3langid
+
+# Below this many letters the classifier is close to guessing; callers fall
+# back to what the page or the source declares.
+_MIN_LETTERS = 40
+# The first few thousand characters decide as well as the whole text, faster.
+_SAMPLE_CHARS = 4000
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of ``text``'s language, or None when the text is too short to tell."""
+    if not text:
+        return None
+    sample = text[:_SAMPLE_CHARS]
+    if len(_LETTER.findall(sample)) < _MIN_LETTERS:
+        return None
+    lang, _score = py3langid.classify(sample)
+    return str(lang) if lang else None
+
+
+def normalize_language(tag: str | None) -> str | None:
+    """``en-US`` / ``en_GB`` / ``EN`` → ``en``; None for empty or malformed tags."""
+    if not tag:
+        return None
+    primary = re.split(r"[-_]", tag.strip())[0].lower()
+    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None

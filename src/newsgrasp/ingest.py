@@ -1,0 +1,342 @@
+"""Ingest: sources → fetch → extract/clean → fold copies → store, streaming.
+
+Items flow through a bounded window, so memory does not grow with the size of
+the input: at most ``window`` documents are in flight at once.  Fetching runs on
+a thread pool (the fetcher keeps per-host politeness itself); extraction runs in
+those threads, or in worker processes with ``jobs > 1``; everything that writes
+happens here, in the calling thread, one article at a time, each committed
+before the next, so an interrupted run keeps all it stored and a rerun resumes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from .dedup import NearDuplicateIndex, content_hash, prefer_as_original
+from .extract import ExtractionError, extract_document
+from .fetch import FetchError, Fetcher
+from .records import Article, Document, Failure, Feed, Link
+from .sources import expand
+from .store import Store
+from .urls import canonicalize_url
+
+
+@dataclass(slots=True)
+class IngestOptions:
+    refresh: bool = False
+    keep_html: bool = True
+    fetch_workers: int = 4
+    jobs: int = 1
+    published: datetime | None = None
+    window: int = 32
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """What one run did; ``failures`` keeps every failed item with its reason."""
+
+    fetched: int = 0
+    read: int = 0
+    new: int = 0
+    copies: int = 0
+    duplicates: int = 0
+    updated: int = 0
+    skipped: int = 0
+    feeds: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def processed(self) -> int:
+        return self.new + self.copies + self.duplicates + self.updated + self.skipped + self.failed
+
+    def failed_by_reason(self) -> Counter[str]:
+        return Counter(f.reason for f in self.failures)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "fetched": self.fetched, "read": self.read, "new": self.new, "copies": self.copies,
+            "duplicates": self.duplicates, "updated": self.updated, "skipped": self.skipped,
+            "feeds": self.feeds, "failed": self.failed,
+            "failed_by_reason": dict(self.failed_by_reason()), "interrupted": self.interrupted,
+        }
+
+
+ProgressCallback = Callable[[IngestSummary, str], None]
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """What a worker hands back to the writer: an article, or why there is none."""
+
+    target: str
+    requested_url: str | None
+    document_url: str | None
+    article: Article | None = None
+    failure: Failure | None = None
+    fetched: bool = False
+
+
+def _extract_job(doc: Document, keep_html: bool) -> Article | Failure:
+    # Top-level so a process pool can pickle it.
+    try:
+        return extract_document(doc, keep_html=keep_html)
+    except ExtractionError as err:
+        return Failure(doc.url or "<document>", err.reason, err.detail, doc.origin)
+
+
+def _safe_canonical(url: str | None) -> str | None:
+    if not url:
+        return None
+    if not url.startswith(("http://", "https://")):
+        return url  # file:// and archive-local names are kept as they are
+    try:
+        return canonicalize_url(url)
+    except ValueError:
+        return None
+
+
+class Ingester:
+    """Runs ingests against one store; keeps the near-duplicate index between runs."""
+
+    def __init__(self, store: Store, fetcher: Fetcher | None = None,
+                 options: IngestOptions | None = None) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.options = options or IngestOptions()
+        self._index: NearDuplicateIndex | None = None
+
+    # -- the run -------------------------------------------------------------
+    def run(self, specs: Iterable[str], progress: ProgressCallback | None = None) -> IngestSummary:
+        summary = IngestSummary()
+        self._seen_this_run: set[str] = set()
+        opts = self.options
+        index = self.index()
+        process_pool: Executor | None = ProcessPoolExecutor(opts.jobs) if opts.jobs > 1 else None
+        threads = ThreadPoolExecutor(max(1, opts.fetch_workers), thread_name_prefix="newsgrasp-fetch")
+        pending: deque[Future[_Outcome]] = deque()
+        try:
+            for item in self._items(specs):
+                if isinstance(item, Failure):
+                    self._fail(summary, item, progress)
+                elif isinstance(item, Feed):
+                    self._feed(summary, item)
+                else:
+                    future = self._submit(item, summary, threads, process_pool)
+                    if future is not None:
+                        pending.append(future)
+                while len(pending) >= opts.window or (pending and pending[0].done()):
+                    self._finish(pending.popleft().result(), summary, index, progress)
+            while pending:
+                self._finish(pending.popleft().result(), summary, index, progress)
+        except KeyboardInterrupt:
+            summary.interrupted = True
+            for future in pending:
+                future.cancel()
+            raise
+        finally:
+            threads.shutdown(wait=not summary.interrupted, cancel_futures=True)
+            if process_pool is not None:
+                process_pool.shutdown(wait=not summary.interrupted, cancel_futures=True)
+        return summary
+
+    def index(self) -> NearDuplicateIndex:
+        if self._index is None:
+            self._index = NearDuplicateIndex()
+            self._index.load(self.store.iter_signatures())
+        return self._index
+
+    # -- stages --------------------------------------------------------------
+    def _items(self, specs: Iterable[str]) -> Iterator[Link | Document | Feed | Failure]:
+        for spec in specs:
+            yield from expand(spec, self.fetcher, feed_state=self.store.get_feed)
+
+    def _already_stored(self, url: str | None) -> bool:
+        canonical = _safe_canonical(url)
+        return canonical is not None and self.store.article_id_for_url(canonical) is not None
+
+    def _submit(self, item: Link | Document, summary: IngestSummary, threads: Executor,
+                process_pool: Executor | None) -> Future[_Outcome] | None:
+        seen_key = _safe_canonical(item.url)
+        if seen_key is not None:
+            # Feeds and sitemaps often list one page twice: fetch it once per run.
+            if seen_key in self._seen_this_run:
+                summary.skipped += 1
+                return None
+            self._seen_this_run.add(seen_key)
+        if not self.options.refresh and self._already_stored(item.url):
+            summary.skipped += 1
+            return None
+        if isinstance(item, Link):
+            return threads.submit(self._fetch_and_extract, item, process_pool)
+        summary.read += 1
+        return threads.submit(self._extract, item, item.url, process_pool, False)
+
+    def _fetch_and_extract(self, link: Link, process_pool: Executor | None) -> _Outcome:
+        if self.fetcher is None:
+            return _Outcome(link.url, link.url, None,
+                            failure=Failure(link.url, "network disabled", origin=link.origin))
+        try:
+            response = self.fetcher.fetch(link.url, origin=link.origin)
+        except FetchError as err:
+            return _Outcome(link.url, link.url, None,
+                            failure=Failure(link.url, err.reason, err.detail, link.origin))
+        doc = response.document
+        if doc is None:
+            return _Outcome(link.url, link.url, None,
+                            failure=Failure(link.url, "no content", origin=link.origin))
+        doc.hints = _merge_hints(doc.hints, link)
+        return self._extract(doc, link.url, process_pool, True)
+
+    def _extract(self, doc: Document, requested_url: str | None, process_pool: Executor | None,
+                 fetched: bool) -> _Outcome:
+        if self.options.published is not None and doc.hints.published is None:
+            doc.hints.published = self.options.published
+        target = requested_url or doc.url or doc.origin
+        if process_pool is not None:
+            result = process_pool.submit(_extract_job, doc, self.options.keep_html).result()
+        else:
+            result = _extract_job(doc, self.options.keep_html)
+        if isinstance(result, Failure):
+            return _Outcome(target, requested_url, doc.url, failure=result, fetched=fetched)
+        if result.published is None and self.options.published is not None:
+            result.published = self.options.published
+        return _Outcome(target, requested_url, doc.url, article=result, fetched=fetched)
+
+    # -- the writer ------------------------------------------------------------
+    def _finish(self, outcome: _Outcome, summary: IngestSummary, index: NearDuplicateIndex,
+                progress: ProgressCallback | None) -> None:
+        if outcome.fetched:
+            summary.fetched += 1
+        if outcome.failure is not None:
+            self._fail(summary, outcome.failure, progress)
+            return
+        assert outcome.article is not None
+        event = self._store(outcome, outcome.article, summary, index)
+        if progress:
+            progress(summary, event)
+
+    def _store(self, outcome: _Outcome, article: Article, summary: IngestSummary,
+               index: NearDuplicateIndex) -> str:
+        store = self.store
+        urls = _unique(_safe_canonical(u) for u in (outcome.requested_url, outcome.document_url, article.url))
+        digest = content_hash(article.text)
+        signature = index.signature(article.text)
+        blob = index.to_bytes(signature)
+
+        known = next((i for i in (store.article_id_for_url(u) for u in urls) if i is not None), None)
+        if known is not None:
+            if self.options.refresh:
+                store.update_article(known, article, content_hash=digest, signature=blob)
+                store.add_urls(known, urls)
+                summary.updated += 1
+                return "updated"
+            # The page named a canonical URL we already hold: the same article again.
+            store.add_urls(known, urls)
+            summary.duplicates += 1
+            return "duplicate"
+
+        canonical_id: int | None = None
+        same_text = store.article_id_for_hash(digest)
+        if same_text is not None:
+            twin = store.get(same_text)
+            if twin is not None:
+                canonical_id = twin.canonical_id or twin.id
+                if (twin.article.outlet or "").casefold() == (article.outlet or "").casefold():
+                    # The same outlet serving the same text under another address.
+                    store.add_urls(twin.id, urls)
+                    summary.duplicates += 1
+                    return "duplicate"
+        if canonical_id is None:
+            matches = index.find(article.text, signature, self._text_of)
+            canonical_id = matches[0].article_id if matches else None
+
+        if canonical_id is None:
+            new_id = store.add_article(article, content_hash=digest, urls=urls, signature=blob)
+            index.add(new_id, signature)
+            summary.new += 1
+            return "new"
+
+        current = store.get(canonical_id)
+        if current is not None and prefer_as_original(article, current.article):
+            new_id = store.add_article(article, content_hash=digest, urls=urls, signature=blob)
+            store.make_canonical(new_id, [canonical_id])
+            index.remove(canonical_id)
+            index.add(new_id, signature)
+        else:
+            store.add_article(article, content_hash=digest, urls=urls, canonical_id=canonical_id,
+                              signature=blob)
+        summary.copies += 1
+        return "copy"
+
+    def _text_of(self, article_id: int) -> str | None:
+        stored = self.store.get(article_id)
+        return stored.article.text if stored else None
+
+    def _feed(self, summary: IngestSummary, feed: Feed) -> None:
+        # A source reports a feed it read (or failed to read); keep what the last
+        # successful read learnt when this one did not succeed.
+        previous = self.store.get_feed(feed.url)
+        if previous is not None:
+            feed = replace(feed, title=feed.title or previous.title, site_url=feed.site_url or previous.site_url,
+                           last_success=feed.last_success or previous.last_success,
+                           etag=feed.etag or previous.etag,
+                           last_modified=feed.last_modified or previous.last_modified)
+        self.store.upsert_feed(feed)
+        summary.feeds += 1
+
+    @staticmethod
+    def _fail(summary: IngestSummary, failure: Failure, progress: ProgressCallback | None) -> None:
+        summary.failures.append(failure)
+        if progress:
+            progress(summary, "failed")
+
+
+def _merge_hints(hints: Any, link: Link) -> Any:
+    """The page's own hints (none, for a fetched page) topped up with what the link knew."""
+    merged = replace(link.hints)
+    for name in ("title", "published", "source", "language", "text", "summary"):
+        value = getattr(hints, name, None)
+        if value:
+            setattr(merged, name, value)
+    if getattr(hints, "authors", None):
+        merged.authors = list(hints.authors)
+    return merged
+
+
+def _unique(values: Iterable[str | None]) -> list[str]:
+    seen: list[str] = []
+    for value in values:
+        if value and value not in seen:
+            seen.append(value)
+    return seen
+
+
+def ingest(specs: Iterable[str], store: Store, *, fetcher: Fetcher | None = None,
+           options: IngestOptions | None = None, progress: ProgressCallback | None = None) -> IngestSummary:
+    """Ingest every source in ``specs`` into ``store``; see :class:`Ingester`."""
+    own_fetcher = fetcher is None
+    if own_fetcher:
+        fetcher = Fetcher()
+    try:
+        return Ingester(store, fetcher, options).run(specs, progress)
+    finally:
+        if own_fetcher and fetcher is not None:
+            with contextlib.suppress(Exception):
+                fetcher.close()
+
+
+def parse_date(value: str) -> datetime:
+    """A date or datetime from the command line, as an aware UTC datetime."""
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
