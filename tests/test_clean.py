@@ -80,6 +80,8 @@ def test_split_dateline(line: str, via: str | None, place: str, agency: str | No
         "US - China talks resume",  # two letters: an acronym, not a place
         "Will President Donald Trump usher in a new era?",
         "In 2014, Russia annexed Crimea - a move condemned abroad.",
+        "EXCLUSIVE - Bank to cut 500 jobs",
+        "FILE — In this photo taken on Monday, protesters march.",
     ],
 )
 def test_no_dateline(line: str) -> None:
@@ -202,3 +204,21 @@ def test_text_without_title_line_derives_one() -> None:
     a = parse_text_article("The council met on Monday. It agreed a budget for the coming year.")
     assert a.title == "The council met on Monday."
     assert a.text.startswith("The council met")
+
+
+def test_via_line_at_the_top() -> None:
+    cleaned = clean_body("via NewsHub\n\nPARIS — Strikes spread to the railways.\n\nUnions met.")
+    assert (cleaned.via, cleaned.dateline) == ("NewsHub", "PARIS")
+    assert cleaned.text == "Strikes spread to the railways.\n\nUnions met."
+
+
+def test_hinted_title_never_promotes_a_body_line() -> None:
+    text = "Short first paragraph\nThe council agreed a budget for the coming year."
+    a = parse_text_article(text, Hints(title="Council agrees budget"))
+    assert a.title == "Council agrees budget"
+    assert a.text.startswith("Short first paragraph")
+
+
+def test_title_with_many_parts_keeps_the_headline() -> None:
+    title = "Calendar for the 2018 season | Racing | F1 | Indy | Rally"
+    assert strip_title_source(title) == ("Calendar for the 2018 season", None)

@@ -124,3 +124,12 @@ def test_unknown_article_and_bad_db(tmp_path):
     result = runner.invoke(cli, ["stats", "--db", str(not_a_db)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert not_a_db.read_bytes() == b"this is not sqlite" * 100
+
+
+def test_demo_command_ingests_and_searches(tmp_path):
+    db = tmp_path / "demo.db"
+    result = CliRunner().invoke(cli, ["demo", "--db", str(db), "--quiet", "--query", "Kremlin"])
+    assert result.exit_code == 0, result.output
+    assert "Search 'Kremlin'" in result.output
+    stats = CliRunner().invoke(cli, ["stats", "--db", str(db)]).output
+    assert "copies" in stats

@@ -289,3 +289,22 @@ def test_published_timezone_from_jsonld_offset() -> None:
     assert a.published == datetime(2020, 2, 3, 10, 0, tzinfo=timezone(timedelta(hours=-5)))
     assert a.authors == ["Lee Chan"]
     assert a.source == "Example Post"
+
+
+def test_index_page_is_not_an_article():
+    items = "".join(
+        f"<li><a href='/news/{i}'>Council approves new plan number {i} for the harbour district</a> 2017-02-{i:02d}</li>"
+        for i in range(1, 20))
+    page = f"<html><head><title>Latest news</title></head><body><main><h1>Latest</h1><ul>{items}</ul></main></body></html>"
+    with pytest.raises(ExtractionError) as info:
+        extract_html(page)
+    assert info.value.reason == "not an article"
+
+
+def test_article_with_inline_links_is_an_article():
+    para = ("The <a href='/council'>city council</a> voted late on Tuesday to extend the harbour ferry "
+            "service through the winter months, after residents on the northern islands said the "
+            "timetable left them without a way to reach the mainland hospital in the evenings. ")
+    page = (f"<html><head><title>Ferry service extended</title></head><body><article><h1>Ferry service "
+            f"extended</h1>{''.join(f'<p>{para} Point {i}.</p>' for i in range(5))}</article></body></html>")
+    assert "harbour ferry" in extract_html(page).text

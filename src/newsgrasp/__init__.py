@@ -7,7 +7,7 @@ from ._version import __version__
 from .dedup import NearDuplicateIndex, content_hash
 from .export import export_articles
 from .extract import ExtractionError, clean_article, extract_document, extract_html, parse_text_article
-from .fetch import FetchConfig, FetchError, Fetcher
+from .fetch import FetchConfig, Fetcher, FetchError
 from .ingest import Ingester, IngestOptions, IngestSummary, ingest
 from .records import (
     Article,

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from ._version import __version__
-from .ingest import IngestOptions, IngestSummary, Ingester, parse_date
+from .ingest import Ingester, IngestOptions, IngestSummary, parse_date
 from .records import Article, ArticleFilter, StoredArticle
 from .store import QueryError, Store, StoreError, open_store
 
@@ -180,7 +180,8 @@ def _print_summary(summary: IngestSummary, verbose: bool, as_json: bool) -> None
         ("feeds read", summary.feeds), ("pages fetched", summary.fetched), ("documents read", summary.read),
         ("new articles", summary.new), ("copies folded", summary.copies),
         ("duplicates", summary.duplicates), ("updated", summary.updated),
-        ("skipped (already stored)", summary.skipped), ("failed", summary.failed),
+        ("skipped (already stored)", summary.skipped),
+        ("not articles (index pages)", len(summary.not_articles)), ("failed", summary.failed),
     ]:
         table.add_row(label, str(value))
     err.print(table)

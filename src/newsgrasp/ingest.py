@@ -20,11 +20,14 @@ from typing import Any
 
 from .dedup import NearDuplicateIndex, content_hash, prefer_as_original
 from .extract import ExtractionError, extract_document
-from .fetch import FetchError, Fetcher
+from .fetch import Fetcher, FetchError
 from .records import Article, Document, Failure, Feed, Link
 from .sources import expand
 from .store import Store
 from .urls import canonicalize_url
+
+
+NOT_AN_ARTICLE = "not an article"
 
 
 @dataclass(slots=True)
@@ -50,6 +53,7 @@ class IngestSummary:
     skipped: int = 0
     feeds: int = 0
     failures: list[Failure] = field(default_factory=list)
+    not_articles: list[Failure] = field(default_factory=list)
     interrupted: bool = False
 
     @property
@@ -58,7 +62,8 @@ class IngestSummary:
 
     @property
     def processed(self) -> int:
-        return self.new + self.copies + self.duplicates + self.updated + self.skipped + self.failed
+        return (self.new + self.copies + self.duplicates + self.updated + self.skipped + self.failed
+                + len(self.not_articles))
 
     def failed_by_reason(self) -> Counter[str]:
         return Counter(f.reason for f in self.failures)
@@ -67,7 +72,7 @@ class IngestSummary:
         return {
             "fetched": self.fetched, "read": self.read, "new": self.new, "copies": self.copies,
             "duplicates": self.duplicates, "updated": self.updated, "skipped": self.skipped,
-            "feeds": self.feeds, "failed": self.failed,
+            "feeds": self.feeds, "not_articles": len(self.not_articles), "failed": self.failed,
             "failed_by_reason": dict(self.failed_by_reason()), "interrupted": self.interrupted,
         }
 
@@ -297,7 +302,11 @@ class Ingester:
 
     @staticmethod
     def _fail(summary: IngestSummary, failure: Failure, progress: ProgressCallback | None) -> None:
-        summary.failures.append(failure)
+        if failure.reason == NOT_AN_ARTICLE:
+            # Section fronts listed in a sitemap are expected, not a failure to fix.
+            summary.not_articles.append(failure)
+        else:
+            summary.failures.append(failure)
         if progress:
             progress(summary, "failed")
 

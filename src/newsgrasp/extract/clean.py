@@ -22,6 +22,7 @@ from newsgrasp.records import Article
 # is a headline, not "Brexit" published by "May loses vote".
 _STRONG_SEPARATORS = ("‹", "›", "|", "«", "»", "·", "•", "—", "–", "::", "~")
 _WEAK_SEPARATORS = ("-", ":")
+_STRONG_SPLIT = re.compile(r"\s(?:[‹›|«»·•~]|::)\s")
 _NAME_CONNECTORS = {"of", "the", "and", "&", "de", "du", "la", "le", "el", "der", "die", "for", "on", "in", "at"}
 _MAX_NAME_WORDS = 5
 _MAX_NAME_CHARS = 40
@@ -66,6 +67,11 @@ def strip_title_source(title: str, known: str | None = None) -> tuple[str, str |
             head, mid, tail = title.partition(delim)
             if mid and tail and _norm(head) == k:
                 return tail.strip(), head.strip()
+    # "Headline | Section | Site | Keyword...": with three or more parts the
+    # headline is the first and longest; which of the rest is the site is guesswork.
+    parts = [p.strip() for p in _STRONG_SPLIT.split(title)]
+    if len(parts) >= 3 and len(parts[0].split()) >= 3 and len(parts[0]) == max(len(p) for p in parts):
+        return parts[0], None
     for seps in (_STRONG_SEPARATORS, ("-",)):
         best: tuple[str, str] | None = None
         for sep in seps:
@@ -99,6 +105,7 @@ _TAIL = re.compile(
     r"full story|click here to read|see more|view original|source link|original article)\b.{0,100}$",
     re.I,
 )
+_VIA_LINE = re.compile(r"^\(?(?:via|syndicated by|distributed by)\s+(?P<name>[A-Z][\w .&'-]{1,40}?)\)?\.?$")
 _GLUED_TAIL = re.compile(r"\s*\b(?:continue reading|read more)\s*(?:\.{2,}|…|»|›|→)?\s*$", re.I)
 
 
@@ -141,6 +148,15 @@ _DASH = r"[ ]*(?P<dash>—|–|--|-)"
 _DATELINE = re.compile(rf"^{_VIA}?{_PLACE}{_DATE}{_AGENCY}{_DASH}(?:[ ]+|$)(?P<rest>.*)$", re.S)
 
 
+# Capitalised labels that open a paragraph the way a place does but are not one.
+_NOT_PLACES = frozenset({
+    "EXCLUSIVE", "BREAKING", "BREAKING NEWS", "UPDATE", "UPDATED", "ANALYSIS", "OPINION", "FILE", "PHOTO",
+    "PHOTOS", "WATCH", "VIDEO", "LIVE", "CORRECTION", "ADVISORY", "URGENT", "FLASH", "NOTE", "EDITOR'S NOTE",
+    "COMMENT", "REVIEW", "INTERVIEW", "FEATURE", "EDITORIAL", "SPONSORED", "ADVERTISEMENT", "WARNING",
+    "SPOILER", "SPOILERS", "NEW", "FACT CHECK", "FACT-CHECK", "EXPLAINER",
+})
+
+
 @dataclass(slots=True)
 class Dateline:
     place: str
@@ -157,7 +173,7 @@ def split_dateline(line: str) -> Dateline | None:
     place = match.group("place").strip(" .-'’")
     letters = re.sub(r"[^A-Z]", "", place)
     # One- or two-letter "places" are initials or acronyms opening a sentence.
-    if len(letters) < 3:
+    if len(letters) < 3 or place.replace("’", "'") in _NOT_PLACES:
         return None
     return Dateline(place=place, via=match.group("via"), agency=match.group("agency"), rest=match.group("rest").strip())
 
@@ -198,7 +214,14 @@ def clean_body(text: str, title: str | None = None, *, datelines: bool = True) -
     Paragraphs come back separated by a blank line.
     """
     paras = _paragraphs(text)
-    while paras and (is_breadcrumb(paras[0]) or is_counter_line(paras[0]) or _same_title(paras[0], title)):
+    via: str | None = None
+    while paras:
+        first = paras[0]
+        via_line = _VIA_LINE.match(first)
+        if via_line:
+            via = via or via_line.group("name").strip()
+        elif not (is_breadcrumb(first) or is_counter_line(first) or _same_title(first, title)):
+            break
         paras.pop(0)
     while paras and (is_tail_residue(paras[-1]) or is_counter_line(paras[-1]) or is_breadcrumb(paras[-1])):
         paras.pop()
@@ -206,11 +229,11 @@ def clean_body(text: str, title: str | None = None, *, datelines: bool = True) -
         paras[-1] = _GLUED_TAIL.sub("", paras[-1]).rstrip()
         if not paras[-1]:
             paras.pop()
-    result = CleanBody(text="")
+    result = CleanBody(text="", via=via)
     if datelines and paras:
         found = split_dateline(paras[0])
         if found is not None:
-            result.via, result.dateline, result.agency = found.via, found.place, found.agency
+            result.via, result.dateline, result.agency = found.via or via, found.place, found.agency
             if found.rest:
                 paras[0] = found.rest
             else:

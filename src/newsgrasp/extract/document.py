@@ -53,7 +53,8 @@ def extract_document(doc: Document, *, keep_html: bool = False) -> Article:
                 raise ExtractionError("unsupported content type", ctype)
             raise ExtractionError("binary content", f"{ctype or 'unknown type'}, starts with {body[:8]!r}")
         text = decode_html(body, doc.charset)
-        if looks_like_html(text):
+        is_html = looks_like_html(text)
+        if is_html:
             article = extract_html(text, doc.url)
             article = clean_article(_apply_hints(article, hints))
         elif not ctype or ctype.startswith(_TEXTUAL_TYPES):
@@ -64,7 +65,7 @@ def extract_document(doc: Document, *, keep_html: bool = False) -> Article:
                 raise ExtractionError("no article text", "plain text with nothing but residue")
         else:
             raise ExtractionError("unsupported content type", ctype)
-        if keep_html and article.extractor not in ("text", ""):
+        if keep_html and is_html:
             article = replace(article, raw_html=doc.body)
     return replace(
         article,

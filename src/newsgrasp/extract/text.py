@@ -54,12 +54,14 @@ def parse_text_article(text: str, hints: Hints | None = None) -> Article:
 
     title_line: str | None = None
     if hints.title:
+        # The source named the title: take it out of the text where it is repeated,
+        # but never promote a body line to title (a JSONL text is often body only).
         wanted = _norm(strip_title_source(hints.title, hints.source)[0])
         for i, line in enumerate(lines[:5]):
             if _norm(strip_title_source(line, hints.source)[0]) == wanted:
                 title_line = lines.pop(i)
                 break
-    if title_line is None and lines and _looks_like_title(lines[0]) and len(lines) > 1:
+    elif lines and _looks_like_title(lines[0]) and len(lines) > 1:
         title_line = lines.pop(0)
 
     title, stripped = strip_title_source(title_line or hints.title or "", hints.source)
