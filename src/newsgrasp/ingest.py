@@ -26,7 +26,6 @@ from .sources import expand
 from .store import Store
 from .urls import canonicalize_url
 
-
 NOT_AN_ARTICLE = "not an article"
 
 
