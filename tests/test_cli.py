@@ -32,7 +32,7 @@ def test_every_command_has_help():
                 assert param.help, f"{name} {param.opts} has no help"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def demo_db(tmp_path_factory, demo_site):
     from newsgrasp.demo import demo_sources
 
@@ -133,3 +133,16 @@ def test_demo_command_ingests_and_searches(tmp_path):
     assert "Search 'Kremlin'" in result.output
     stats = CliRunner().invoke(cli, ["stats", "--db", str(db)]).output
     assert "copies" in stats
+
+
+def test_update_polls_known_feeds_without_refetching(demo_db):
+    result = CliRunner().invoke(cli, ["update", "--db", str(demo_db), "--delay", "0", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "new articles" in result.output
+    lines = {line.split()[-1] for line in result.output.splitlines() if "new articles" in line}
+    assert lines == {"0"}
+
+
+def test_update_without_feeds_says_what_to_do(tmp_path):
+    result = CliRunner().invoke(cli, ["update", "--db", str(tmp_path / "empty.db")])
+    assert result.exit_code == 1 and "no feeds known yet" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -120,8 +121,8 @@ def cli() -> None:
               help="Publication date for items that carry none (e.g. a saved .txt article).")
 @click.option("--workers", type=click.IntRange(1, 64), default=4, show_default=True,
               help="Pages fetched at once (still one at a time per host).")
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Extraction processes (use your core count for big local ingests).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=min(4, os.cpu_count() or 1), show_default=True,
+              help="Extraction processes; they start once an ingest has more than a few pages.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every failure with its detail.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")

@@ -9,6 +9,7 @@ that a shared long quote does not fold two different stories together.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -44,6 +45,23 @@ def shingles(text: str, size: int = SHINGLE) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+@functools.lru_cache(maxsize=4)
+def _template(num_perm: int) -> MinHash:
+    # Building the permutations is the costly part of a MinHash: once per process.
+    return MinHash(num_perm=num_perm)
+
+
+def signature(text: str, num_perm: int = NUM_PERM) -> MinHash:
+    """The MinHash of a text's word shingles (stable across processes and runs)."""
+    mh = _template(num_perm).copy()
+    mh.update_batch([s.encode("utf-8") for s in shingles(text)])
+    return mh
+
+
+def signature_bytes(text: str, num_perm: int = NUM_PERM) -> bytes:
+    return bytes(np.asarray(signature(text, num_perm).hashvalues).tobytes())
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     article_id: int
@@ -65,8 +83,7 @@ class NearDuplicateIndex:
         self.min_containment = min_containment
         self.min_jaccard = min_jaccard
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        # Building the permutations is the costly part of a MinHash: do it once.
-        self._template = MinHash(num_perm=num_perm)
+        self._template = _template(num_perm)
         self._keys: set[int] = set()
 
     def __len__(self) -> int:
@@ -76,10 +93,7 @@ class NearDuplicateIndex:
         return article_id in self._keys
 
     def signature(self, text: str) -> MinHash:
-        mh = self._template.copy()
-        mh.clear()
-        mh.update_batch(s.encode("utf-8") for s in shingles(text))
-        return mh
+        return signature(text, self.num_perm)
 
     def to_bytes(self, mh: MinHash) -> bytes:
         return bytes(np.asarray(mh.hashvalues).tobytes())

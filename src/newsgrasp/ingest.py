@@ -11,6 +11,8 @@ before the next, so an interrupted run keeps all it stored and a rerun resumes.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from .dedup import NearDuplicateIndex, content_hash, prefer_as_original
+from .dedup import NearDuplicateIndex, content_hash, prefer_as_original, signature_bytes
 from .extract import ExtractionError, extract_document
 from .fetch import Fetcher, FetchError
 from .records import Article, Document, Failure, Feed, Link
@@ -86,17 +88,26 @@ class _Outcome:
     target: str
     requested_url: str | None
     document_url: str | None
-    article: Article | None = None
+    extracted: _Extracted | None = None
     failure: Failure | None = None
     fetched: bool = False
 
 
-def _extract_job(doc: Document, keep_html: bool) -> Article | Failure:
-    # Top-level so a process pool can pickle it.
+@dataclass(slots=True)
+class _Extracted:
+    article: Article
+    content_hash: str
+    signature: bytes
+
+
+def _extract_job(doc: Document, keep_html: bool) -> _Extracted | Failure:
+    # Top-level so a process pool can pickle it; fingerprints are computed here too,
+    # so that work runs in parallel rather than in the single writer.
     try:
-        return extract_document(doc, keep_html=keep_html)
+        article = extract_document(doc, keep_html=keep_html)
     except ExtractionError as err:
         return Failure(doc.url or "<document>", err.reason, err.detail, doc.origin)
+    return _Extracted(article, content_hash(article.text), signature_bytes(article.text))
 
 
 def _safe_canonical(url: str | None) -> str | None:
@@ -108,6 +119,41 @@ def _safe_canonical(url: str | None) -> str | None:
         return canonicalize_url(url)
     except ValueError:
         return None
+
+
+class _LazyPool:
+    """Worker processes for extraction, started only once a run proves big enough.
+
+    Starting processes costs about a second (each imports the extractors): not
+    worth it for a handful of pages, well worth it for thousands.
+    """
+
+    START_AFTER = 16
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._pool: ProcessPoolExecutor | None = None
+        self._seen = 0
+        self._lock = threading.Lock()
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        with self._lock:
+            self._seen += 1
+            if self._pool is None and self._seen > self.START_AFTER:
+                # Never fork: this process has threads (fetchers, the SQLite writer)
+                # whose locks a forked child would inherit held.
+                method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+                self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method))
+            pool = self._pool
+        if pool is None:
+            return fn(*args)
+        return pool.submit(fn, *args).result()
+
+    def shutdown(self, *, wait: bool) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=wait, cancel_futures=True)
+                self._pool = None
 
 
 class Ingester:
@@ -126,7 +172,7 @@ class Ingester:
         self._seen_this_run: set[str] = set()
         opts = self.options
         index = self.index()
-        process_pool: Executor | None = ProcessPoolExecutor(opts.jobs) if opts.jobs > 1 else None
+        process_pool = _LazyPool(opts.jobs) if opts.jobs > 1 else None
         threads = ThreadPoolExecutor(max(1, opts.fetch_workers), thread_name_prefix="newsgrasp-fetch")
         pending: deque[Future[_Outcome]] = deque()
         try:
@@ -151,7 +197,7 @@ class Ingester:
         finally:
             threads.shutdown(wait=not summary.interrupted, cancel_futures=True)
             if process_pool is not None:
-                process_pool.shutdown(wait=not summary.interrupted, cancel_futures=True)
+                process_pool.shutdown(wait=not summary.interrupted)
         return summary
 
     def index(self) -> NearDuplicateIndex:
@@ -170,7 +216,7 @@ class Ingester:
         return canonical is not None and self.store.article_id_for_url(canonical) is not None
 
     def _submit(self, item: Link | Document, summary: IngestSummary, threads: Executor,
-                process_pool: Executor | None) -> Future[_Outcome] | None:
+                process_pool: _LazyPool | None) -> Future[_Outcome] | None:
         seen_key = _safe_canonical(item.url)
         if seen_key is not None:
             # Feeds and sitemaps often list one page twice: fetch it once per run.
@@ -186,7 +232,7 @@ class Ingester:
         summary.read += 1
         return threads.submit(self._extract, item, item.url, process_pool, False)
 
-    def _fetch_and_extract(self, link: Link, process_pool: Executor | None) -> _Outcome:
+    def _fetch_and_extract(self, link: Link, process_pool: _LazyPool | None) -> _Outcome:
         if self.fetcher is None:
             return _Outcome(link.url, link.url, None,
                             failure=Failure(link.url, "network disabled", origin=link.origin))
@@ -202,20 +248,20 @@ class Ingester:
         doc.hints = _merge_hints(doc.hints, link)
         return self._extract(doc, link.url, process_pool, True)
 
-    def _extract(self, doc: Document, requested_url: str | None, process_pool: Executor | None,
+    def _extract(self, doc: Document, requested_url: str | None, process_pool: _LazyPool | None,
                  fetched: bool) -> _Outcome:
         if self.options.published is not None and doc.hints.published is None:
             doc.hints.published = self.options.published
         target = requested_url or doc.url or doc.origin
         if process_pool is not None:
-            result = process_pool.submit(_extract_job, doc, self.options.keep_html).result()
+            result = process_pool.run(_extract_job, doc, self.options.keep_html)
         else:
             result = _extract_job(doc, self.options.keep_html)
         if isinstance(result, Failure):
             return _Outcome(target, requested_url, doc.url, failure=result, fetched=fetched)
-        if result.published is None and self.options.published is not None:
-            result.published = self.options.published
-        return _Outcome(target, requested_url, doc.url, article=result, fetched=fetched)
+        if result.article.published is None and self.options.published is not None:
+            result.article.published = self.options.published
+        return _Outcome(target, requested_url, doc.url, extracted=result, fetched=fetched)
 
     # -- the writer ------------------------------------------------------------
     def _finish(self, outcome: _Outcome, summary: IngestSummary, index: NearDuplicateIndex,
@@ -225,18 +271,17 @@ class Ingester:
         if outcome.failure is not None:
             self._fail(summary, outcome.failure, progress)
             return
-        assert outcome.article is not None
-        event = self._store(outcome, outcome.article, summary, index)
+        assert outcome.extracted is not None
+        event = self._store(outcome, outcome.extracted, summary, index)
         if progress:
             progress(summary, event)
 
-    def _store(self, outcome: _Outcome, article: Article, summary: IngestSummary,
+    def _store(self, outcome: _Outcome, extracted: _Extracted, summary: IngestSummary,
                index: NearDuplicateIndex) -> str:
         store = self.store
+        article, digest, blob = extracted.article, extracted.content_hash, extracted.signature
         urls = _unique(_safe_canonical(u) for u in (outcome.requested_url, outcome.document_url, article.url))
-        digest = content_hash(article.text)
-        signature = index.signature(article.text)
-        blob = index.to_bytes(signature)
+        signature = index.from_bytes(blob) or index.signature(article.text)
 
         known = next((i for i in (store.article_id_for_url(u) for u in urls) if i is not None), None)
         if known is not None:

@@ -10,7 +10,7 @@ import py3langid
 # back to what the page or the source declares.
 _MIN_LETTERS = 40
 # The first few thousand characters decide as well as the whole text, faster.
-_SAMPLE_CHARS = 4000
+_SAMPLE_CHARS = 1500
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 

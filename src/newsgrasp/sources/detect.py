@@ -107,6 +107,9 @@ def detect_kind(body: bytes, *, name: str | None = None, content_type: str | Non
     return kind
 
 
+_BAD_CHARS = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _decode(prefix: bytes) -> str | None:
     if prefix.startswith((b"\xff\xfe", b"\xfe\xff")):
         return prefix.decode("utf-16", "replace")
@@ -116,7 +119,7 @@ def _decode(prefix: bytes) -> str | None:
         return None
     text = prefix.decode("utf-8", "replace")
     sample = text[:4096]
-    bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
+    bad = len(_BAD_CHARS.findall(sample))
     # Legacy 8-bit encodings give some U+FFFD too; only a high share means binary.
     if bad > max(8, len(sample) // 10):
         return None
