@@ -76,7 +76,7 @@ def run_ingest(folder: Path, db: Path, jobs: int) -> dict:
         "dt=time.perf_counter()-t; s.close()\n"
         "kids=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
         "print(json.dumps({'seconds':dt,'new':r.new,'copies':r.copies,'failed':r.failed,"
-        "'rss_mb':max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,kids)/1024}))\n"
+        "'rss_mb':resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024,'worker_mb':kids/1024}))\n"
     )
     out = subprocess.run([sys.executable, "-c", code, str(folder), str(db), str(jobs)],
                          capture_output=True, text=True, check=True)
@@ -103,7 +103,8 @@ def main() -> None:
     ap.add_argument("--reference-pages", type=int, default=1000, help="pages for the trafilatura reference")
     args = ap.parse_args()
 
-    print(f"{'articles':>9} {'ingest art/s':>13} {'peak RSS MB':>12} {'new':>7} {'copies':>7} {'failed':>7}")
+    print(f"{'articles':>9} {'ingest art/s':>13} {'peak RSS MB':>12} {'worker MB':>10} {'new':>7} "
+          f"{'copies':>7} {'failed':>7}")
     with tempfile.TemporaryDirectory() as tmp:
         biggest = Path(tmp, "pages")
         biggest.mkdir()
@@ -117,7 +118,8 @@ def main() -> None:
             for f in files[:size]:
                 (folder / f.name).symlink_to(f)
             result = run_ingest(folder, Path(tmp, f"n{size}.db"), args.jobs)
-            print(f"{size:>9} {size / result['seconds']:>13.1f} {result['rss_mb']:>12.0f} {result['new']:>7} "
+            print(f"{size:>9} {size / result['seconds']:>13.1f} {result['rss_mb']:>12.0f} "
+                  f"{result['worker_mb']:>10.0f} {result['new']:>7} "
                   f"{result['copies']:>7} {result['failed']:>7}", flush=True)
         ref = run_reference(biggest, args.reference_pages)
         print(f"reference: plain trafilatura.extract on {ref['n']} of the same pages: "

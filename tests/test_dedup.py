@@ -86,3 +86,24 @@ def test_copy_crediting_the_wire_yields_to_it():
     wire = _article("Continental Wire", 2)
     assert prefer_as_original(wire, credited)
     assert not prefer_as_original(credited, wire)
+
+
+def test_window_keeps_memory_to_recent_articles():
+    index = NearDuplicateIndex(window_days=7)
+    mh = index.signature(WIRE)
+    index.add(1, mh, datetime(2017, 1, 1, tzinfo=UTC))
+    index.add(2, mh, datetime(2017, 1, 5, tzinfo=UTC))
+    index.add(3, index.signature(WIRE + " More."), None)  # undated: joins at the window's edge
+    assert len(index) == 3
+    index.add(4, mh, datetime(2017, 1, 10, tzinfo=UTC))
+    assert 1 not in index and 2 in index and 3 in index and 4 in index
+    texts = {2: WIRE, 3: WIRE, 4: WIRE}
+    assert {m.article_id for m in index.find(WIRE, mh, texts.get)} == {2, 3, 4}
+
+
+def test_load_from_signatures_applies_the_window():
+    index = NearDuplicateIndex(window_days=3)
+    blob = index.to_bytes(index.signature(WIRE))
+    kept = index.load([(1, blob, datetime(2017, 1, 1, tzinfo=UTC)), (2, blob, datetime(2017, 1, 9, tzinfo=UTC)),
+                       (3, b"short", None)])
+    assert kept == 1 and 2 in index

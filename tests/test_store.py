@@ -77,7 +77,7 @@ def test_add_get_round_trip_all_fields(store: SQLiteStore) -> None:
     assert a.raw_html is None  # fetched separately
     assert store.raw_html(aid) == original.raw_html
     assert got.added_at is not None and got.added_at.tzinfo is not None
-    assert list(store.iter_signatures()) == [(aid, b"\x01\x02")]
+    assert list(store.iter_signatures()) == [(aid, b"\x01\x02", a.published)]
     assert store.get(999) is None
     assert store.raw_html(999) is None
 
@@ -158,7 +158,7 @@ def test_update_article(store: SQLiteStore) -> None:
     assert set(store.urls(a)) == {"https://a/", "https://a/2"}
     assert [x.id for x in store.copies(a)] == [b]
     assert store.raw_html(a) == b"<p>g</p>"
-    assert dict(store.iter_signatures()) == {a: b"t"}
+    assert {i: blob for i, blob, _when in store.iter_signatures()} == {a: b"t"}
     store.update_article(a, art("Other", "other"), content_hash="o")  # a hash may be shared
     with pytest.raises(StoreError):
         store.update_article(999, art(), content_hash="zz")

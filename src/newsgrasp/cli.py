@@ -123,13 +123,16 @@ def cli() -> None:
               help="Pages fetched at once (still one at a time per host).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=min(4, os.cpu_count() or 1), show_default=True,
               help="Extraction processes; they start once an ingest has more than a few pages.")
+@click.option("--dedup-window", "dedup_window", type=click.FloatRange(min=1), metavar="DAYS",
+              help="Compare new articles for copies only with those published within DAYS of the newest "
+                   "(bounds memory for long-running feed polling; default: compare with all).")
 @click.option("-v", "--verbose", is_flag=True, help="Print every failure with its detail.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def ingest(sources: tuple[str, ...], db: str | None, user_agent: str | None, delay: float | None,
            timeout: float | None, max_bytes: int | None, ignore_robots: bool, refresh: bool,
-           keep_html: bool, published: datetime | None, workers: int, jobs: int, verbose: bool,
-           quiet: bool, as_json: bool) -> None:
+           keep_html: bool, published: datetime | None, workers: int, jobs: int,
+           dedup_window: float | None, verbose: bool, quiet: bool, as_json: bool) -> None:
     """Ingest SOURCES: feeds (RSS, Atom, JSON Feed), sitemaps, OPML files, pages,
     files and folders (.html, .txt, .jsonl, .warc[.gz]) in any mix.
 
@@ -137,7 +140,7 @@ def ingest(sources: tuple[str, ...], db: str | None, user_agent: str | None, del
     (unless --refresh), so an interrupted ingest resumes where it stopped.
     """
     options = IngestOptions(refresh=refresh, keep_html=keep_html, fetch_workers=workers, jobs=jobs,
-                            published=published)
+                            published=published, dedup_window_days=dedup_window)
     fetcher = _fetcher(user_agent, delay, timeout, max_bytes, ignore_robots)
     with _open(db) as store, fetcher:
         summary = _run_ingest(Ingester(store, fetcher, options), list(sources), quiet or as_json)

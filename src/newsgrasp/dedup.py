@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import heapq
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -70,21 +71,29 @@ class Match:
 
 
 class NearDuplicateIndex:
-    """MinHash LSH over the canonical articles seen so far.
+    """MinHash LSH (datasketch) over the canonical articles seen so far.
 
-    ``threshold`` is the Jaccard level at which LSH reports candidates (kept
-    low so trimmed copies are found); ``min_containment`` is the share of the
-    shorter text's shingles the longer one must contain to count as a copy.
+    With ``window_days`` set, only articles dated within that many days of the
+    newest one seen stay in the index, so its memory follows the news rate, not
+    the size of the archive: right for a long-running feed reader, wrong for an
+    archive ingested out of date order, hence off by default.  ``params`` are
+    LSH bands × rows: 20 × 3 finds pairs at Jaccard 0.5 with probability 0.93
+    and 0.6 with 0.99; every candidate is then confirmed on real shingles
+    (``min_jaccard``, or ``min_containment`` for a trimmed copy).
     """
 
-    def __init__(self, *, threshold: float = 0.4, min_containment: float = 0.7,
-                 min_jaccard: float = 0.55, num_perm: int = NUM_PERM) -> None:
+    def __init__(self, *, window_days: float | None = None, params: tuple[int, int] = (20, 3),
+                 min_containment: float = 0.7, min_jaccard: float = 0.55,
+                 num_perm: int = NUM_PERM) -> None:
         self.num_perm = num_perm
+        self.window = timedelta(days=window_days) if window_days else None
         self.min_containment = min_containment
         self.min_jaccard = min_jaccard
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._lsh = MinHashLSH(num_perm=num_perm, params=params)
         self._template = _template(num_perm)
-        self._keys: set[int] = set()
+        self._keys: dict[int, float] = {}
+        self._by_age: list[tuple[float, int]] = []
+        self._newest = float("-inf")
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -99,33 +108,49 @@ class NearDuplicateIndex:
         return bytes(np.asarray(mh.hashvalues).tobytes())
 
     def from_bytes(self, blob: bytes) -> MinHash | None:
-        values = np.frombuffer(blob, dtype=self._template.hashvalues.dtype)
-        if len(values) != self.num_perm:
+        dtype = self._template.hashvalues.dtype
+        if len(blob) != self.num_perm * dtype.itemsize:
             return None  # written by another configuration: ignore rather than mis-match
+        values = np.frombuffer(blob, dtype=dtype)
         mh = self._template.copy()
         mh.hashvalues = values.copy()
         return mh
 
-    def add(self, article_id: int, mh: MinHash) -> None:
+    def add(self, article_id: int, mh: MinHash, when: datetime | None = None) -> None:
         if article_id in self._keys:
             return
+        if when is not None:
+            stamp = when.timestamp()
+        else:
+            # Undated articles join at the current edge of the window; only
+            # publication dates move the window forward.
+            stamp = self._newest if self._by_age else datetime.now(UTC).timestamp()
         self._lsh.insert(article_id, mh)
-        self._keys.add(article_id)
+        self._keys[article_id] = stamp
+        heapq.heappush(self._by_age, (stamp, article_id))
+        self._newest = max(self._newest, stamp)
+        self._evict()
 
     def remove(self, article_id: int) -> None:
-        if article_id in self._keys:
+        if self._keys.pop(article_id, None) is not None:
             self._lsh.remove(article_id)
-            self._keys.discard(article_id)
 
-    def load(self, signatures: Iterable[tuple[int, bytes]]) -> int:
-        """Fill the index from stored signatures; returns how many were usable."""
-        loaded = 0
-        for article_id, blob in signatures:
+    def _evict(self) -> None:
+        if self.window is None:
+            return
+        horizon = self._newest - self.window.total_seconds()
+        while self._by_age and self._by_age[0][0] < horizon:
+            stamp, article_id = heapq.heappop(self._by_age)
+            if self._keys.get(article_id) == stamp:
+                self.remove(article_id)
+
+    def load(self, signatures: Iterable[tuple[int, bytes, datetime | None]]) -> int:
+        """Fill the index from stored signatures; returns how many are kept."""
+        for article_id, blob, when in signatures:
             mh = self.from_bytes(blob)
             if mh is not None:
-                self.add(article_id, mh)
-                loaded += 1
-        return loaded
+                self.add(article_id, mh, when)
+        return len(self)
 
     def find(self, text: str, mh: MinHash, fetch_text: Callable[[int], str | None]) -> list[Match]:
         """Stored articles ``text`` is a copy of, best first, each confirmed on real shingles."""

@@ -39,6 +39,7 @@ class IngestOptions:
     jobs: int = 1
     published: datetime | None = None
     window: int = 32
+    dedup_window_days: float | None = None
 
 
 @dataclass(slots=True)
@@ -202,7 +203,7 @@ class Ingester:
 
     def index(self) -> NearDuplicateIndex:
         if self._index is None:
-            self._index = NearDuplicateIndex()
+            self._index = NearDuplicateIndex(window_days=self.options.dedup_window_days)
             self._index.load(self.store.iter_signatures())
         return self._index
 
@@ -312,7 +313,7 @@ class Ingester:
 
         if canonical_id is None:
             new_id = store.add_article(article, content_hash=digest, urls=urls, signature=blob)
-            index.add(new_id, signature)
+            index.add(new_id, signature, article.published)
             summary.new += 1
             return "new"
 
@@ -321,7 +322,7 @@ class Ingester:
             new_id = store.add_article(article, content_hash=digest, urls=urls, signature=blob)
             store.make_canonical(new_id, [canonical_id])
             index.remove(canonical_id)
-            index.add(new_id, signature)
+            index.add(new_id, signature, article.published)
         else:
             store.add_article(article, content_hash=digest, urls=urls, canonical_id=canonical_id,
                               signature=blob)

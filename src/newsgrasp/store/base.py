@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 
 from ..records import Article, ArticleFilter, Feed, SearchHit, StoredArticle
 
@@ -97,8 +98,12 @@ class Store(abc.ABC):
     def count_articles(self, *, include_copies: bool = True) -> int: ...
 
     @abc.abstractmethod
-    def iter_signatures(self) -> Iterator[tuple[int, bytes]]:
-        """(id, MinHash signature) of every canonical article that has one."""
+    def iter_signatures(self) -> Iterator[tuple[int, bytes, datetime | None]]:
+        """(id, MinHash signature, date) of every canonical article that has a signature.
+
+        The date is the publication date, else the fetch date: near-duplicate
+        detection keeps only a recent window of articles in memory.
+        """
 
     @abc.abstractmethod
     def raw_html(self, article_id: int) -> bytes | None: ...

@@ -704,10 +704,11 @@ class SQLiteStore(Store):
         where = "" if include_copies else " WHERE canonical_id IS NULL"
         return int(self._read(f"SELECT count(*) FROM articles{where}")[0][0])
 
-    def iter_signatures(self) -> Iterator[tuple[int, bytes]]:
-        for row in self._pages("SELECT a.id, a.minhash FROM articles a",
+    def iter_signatures(self) -> Iterator[tuple[int, bytes, datetime | None]]:
+        for row in self._pages("SELECT a.id, a.minhash, a.date_ts FROM articles a",
                                ["a.canonical_id IS NULL", "a.minhash IS NOT NULL"], [], None, 0):
-            yield int(row["id"]), bytes(row["minhash"])
+            when = datetime.fromtimestamp(row["date_ts"], UTC) if row["date_ts"] is not None else None
+            yield int(row["id"]), bytes(row["minhash"]), when
 
     def raw_html(self, article_id: int) -> bytes | None:
         row = self._read_one("SELECT html FROM raw_html WHERE article_id = ?", (article_id,))
