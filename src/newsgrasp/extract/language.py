@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import py3langid
 
@@ -21,8 +22,24 @@ def detect_language(text: str) -> str | None:
     sample = text[:_SAMPLE_CHARS]
     if len(_LETTER.findall(sample)) < _MIN_LETTERS:
         return None
+    _load_model_once()
     lang, _score = py3langid.classify(sample)
     return str(lang) if lang else None
+
+
+_model_lock = threading.Lock()
+_model_loaded = False
+
+
+def _load_model_once() -> None:
+    # py3langid loads its ~100 MB model lazily on first use; threads arriving
+    # together would each load a copy.
+    global _model_loaded
+    if not _model_loaded:
+        with _model_lock:
+            if not _model_loaded:
+                py3langid.classify("warm up")
+                _model_loaded = True
 
 
 def normalize_language(tag: str | None) -> str | None:
