@@ -261,7 +261,8 @@ def search(query: str, db: str | None, source: str | None, since: datetime | Non
 def _highlight(snippet: str) -> str:
     from .store import SNIPPET_END, SNIPPET_START
 
-    return escape(snippet).replace(SNIPPET_START, "[bold yellow]").replace(SNIPPET_END, "[/]")
+    flat = " ".join(snippet.split())
+    return escape(flat).replace(SNIPPET_START, "[bold yellow]").replace(SNIPPET_END, "[/]")
 
 
 @cli.command()
