@@ -146,3 +146,18 @@ def test_update_polls_known_feeds_without_refetching(demo_db):
 def test_update_without_feeds_says_what_to_do(tmp_path):
     result = CliRunner().invoke(cli, ["update", "--db", str(tmp_path / "empty.db")])
     assert result.exit_code == 1 and "no feeds known yet" in result.output
+
+
+def test_extract_url_and_missing_source(demo_site, demo_manifest, tmp_path):
+    runner = CliRunner()
+    entry = next(a for a in demo_manifest["articles"] if a["outlet"] == "continental-wire")
+    result = runner.invoke(cli, ["extract", f"{demo_site}/{entry['path']}", "--json", "--delay", "0"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["source"] == "Continental Wire" and data["published"].startswith(entry["published"][:10])
+    assert "Demo corpus" not in data["text"]
+    gone = runner.invoke(cli, ["extract", f"{demo_site}/no/such/page.html", "--delay", "0"])
+    assert gone.exit_code == 1 and "http 404" in gone.output
+    missing = runner.invoke(cli, ["ingest", str(tmp_path / "nope"), "--db", str(tmp_path / "x.db"), "--json"])
+    assert missing.exit_code == 1
+    assert json.loads(missing.stdout)["failed_by_reason"] == {"not found": 1}

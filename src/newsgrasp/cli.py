@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -155,10 +156,13 @@ def _run_ingest(ingester: Ingester, sources: list[str], quiet: bool) -> IngestSu
                         TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
                         disable=not show, transient=False)
 
+    started = time.monotonic()
+
     def report(summary: IngestSummary, _event: str) -> None:
+        rate = summary.processed / max(time.monotonic() - started, 1e-6)
         progress.update(task, description=(
             f"{summary.new} new · {summary.copies} copies · {summary.skipped} skipped · "
-            f"{summary.failed} failed"), completed=summary.processed)
+            f"{summary.failed} failed · {rate:.0f}/s"), completed=summary.processed)
 
     with progress:
         task = progress.add_task("starting", total=None)
@@ -506,8 +510,6 @@ def stats(db: str | None) -> None:
 def demo(db: str | None, query: str, quiet: bool, serve: bool) -> None:
     """Ingest the demo corpus (sample articles about real events, served on
     127.0.0.1 as feeds, sitemaps and an OPML list) and run one search."""
-    import time
-
     from .demo import demo_sources, serve_site
 
     with serve_site() as base, _open(db) as store:
