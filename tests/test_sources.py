@@ -542,3 +542,21 @@ def test_gzipped_page_without_content_encoding(httpserver: Any, fetcher: Any) ->
     items = list(expand(str(httpserver.url_for("/page.html.gz")), fetcher))
     assert _kinds(items) == ["Document"]
     assert isinstance(items[0], Document) and items[0].body == _read("page.html")
+
+
+def test_large_jsonl_is_streamed_not_loaded(tmp_path):
+    import gzip as _gzip
+    import json as _json
+
+    from newsgrasp.sources import expand as _expand
+
+    path = tmp_path / "dump.jsonl.gz"
+    with _gzip.open(path, "wt", encoding="utf-8") as fh:
+        for i in range(3000):
+            fh.write(_json.dumps({"title": f"T{i}", "text": f"body {i} " * 50}) + "\n")
+        fh.write("{broken\n")
+    items = _expand(str(path), None)
+    first = next(items)
+    assert first.hints.title == "T0"
+    rest = list(items)
+    assert len(rest) == 3000 and rest[-1].reason == "bad line" and "line 3001" in rest[-1].detail

@@ -11,7 +11,7 @@ from ..records import Document, Failure, Feed, Link
 from .base import FetchLike, gunzip, is_gzip, utc_now
 from .detect import detect_kind
 from .feeds import ParsedFeed, feed_record, parse_feed
-from .files import iter_jsonl, read_prefix, walk
+from .files import iter_jsonl, open_maybe_gzip, read_prefix, walk
 from .opml import parse_opml
 from .sitemaps import parse_sitemap
 from .warc import iter_warc, iter_warc_bytes
@@ -99,6 +99,14 @@ class _Run:
         if kind == "binary":
             # Decided from the prefix: a folder may hold gigabytes of images or video.
             yield Failure(target, "unsupported content", kind, origin="file")
+            return
+        if kind == "jsonl":
+            # News dumps run to gigabytes: read them a line at a time.
+            try:
+                with open_maybe_gzip(p) as lines:
+                    yield from iter_jsonl(lines, target)
+            except (OSError, EOFError) as exc:
+                yield Failure(target, "unreadable", str(exc), origin="file")
             return
         try:
             body = p.read_bytes()

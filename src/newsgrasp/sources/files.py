@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +41,19 @@ def read_prefix(path: Path) -> bytes:
         return fh.read(_SNIFF_BYTES)
 
 
-def iter_jsonl(body: bytes, target: str) -> Iterator[Document | Link | Failure]:
+def open_maybe_gzip(path: Path) -> io.BufferedIOBase:
+    """The file's bytes, decompressed on the fly when it is gzip."""
+    with path.open("rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.GzipFile(path, "rb")
+    return path.open("rb")
+
+
+def iter_jsonl(body: bytes | Iterable[bytes], target: str) -> Iterator[Document | Link | Failure]:
     """One record per line; a bad line becomes a Failure naming its number."""
-    for number, raw in enumerate(body.splitlines(), start=1):
+    lines = body.splitlines() if isinstance(body, bytes) else body
+    for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         where = f"{target}:{number}"
