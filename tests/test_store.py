@@ -458,3 +458,33 @@ def test_stats_and_sources(store: SQLiteStore) -> None:
     assert dict(store.sources()) == {"BBC News": 1, "news.example.com": 1, "Le Monde": 1,
                                      "feeds.bbc.co.uk": 1}
     assert len(store.sources(include_copies=False)) == 3
+
+
+def test_skipped_urls_are_remembered(tmp_path):
+    from newsgrasp.store import SQLiteStore
+
+    path = tmp_path / "s.db"
+    with SQLiteStore(path) as db:
+        assert db.skipped_url_reason("https://a/section/") is None
+        db.note_skipped_url("https://a/section/", "not an article")
+    with SQLiteStore(path) as db:
+        assert db.skipped_url_reason("https://a/section/") == "not an article"
+
+
+def test_upgrade_from_schema_1_keeps_articles(tmp_path):
+    import sqlite3 as _sqlite3
+
+    from newsgrasp.store import SQLiteStore
+    from newsgrasp.store.migrations import LATEST_VERSION, migrate
+
+    path = tmp_path / "old.db"
+    conn = _sqlite3.connect(path, isolation_level=None)
+    migrate(conn, target=1)
+    conn.execute("INSERT INTO articles(title, text, content_hash, added_at) "
+                 "VALUES ('Old title', 'old text body', 'h1', '2020-01-01T00:00:00+00:00')")
+    conn.close()
+    with SQLiteStore(path) as db:
+        assert db.schema_version == LATEST_VERSION >= 2
+        assert [s.article.title for s in db.iter_articles()] == ["Old title"]
+        assert db.search("old")[0].title == "Old title"
+        db.note_skipped_url("https://a/", "not an article")

@@ -214,7 +214,8 @@ class Ingester:
 
     def _already_stored(self, url: str | None) -> bool:
         canonical = _safe_canonical(url)
-        return canonical is not None and self.store.article_id_for_url(canonical) is not None
+        return canonical is not None and (self.store.article_id_for_url(canonical) is not None
+                                          or self.store.skipped_url_reason(canonical) is not None)
 
     def _submit(self, item: Link | Document, summary: IngestSummary, threads: Executor,
                 process_pool: _LazyPool | None) -> Future[_Outcome] | None:
@@ -270,6 +271,11 @@ class Ingester:
         if outcome.fetched:
             summary.fetched += 1
         if outcome.failure is not None:
+            if outcome.failure.reason == NOT_AN_ARTICLE:
+                for url in (outcome.requested_url, outcome.document_url):
+                    key = _safe_canonical(url)
+                    if key:
+                        self.store.note_skipped_url(key, NOT_AN_ARTICLE)
             self._fail(summary, outcome.failure, progress)
             return
         assert outcome.extracted is not None

@@ -69,12 +69,20 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def upsert_feed(self, feed: Feed) -> None: ...
 
+    @abc.abstractmethod
+    def note_skipped_url(self, url: str, reason: str) -> None:
+        """Remember a page that holds no article, so later runs need not fetch it."""
+
     # -- reads ---------------------------------------------------------------
     @abc.abstractmethod
     def article_id_for_url(self, url: str) -> int | None: ...
 
     @abc.abstractmethod
     def article_id_for_hash(self, content_hash: str) -> int | None: ...
+
+    @abc.abstractmethod
+    def skipped_url_reason(self, url: str) -> str | None:
+        """Why a URL noted with :meth:`note_skipped_url` holds no article, or None."""
 
     @abc.abstractmethod
     def get(self, article_id: int) -> StoredArticle | None: ...

@@ -92,6 +92,15 @@ MIGRATIONS: list[str] = [
         INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
     END;
     """,
+    # 2: pages that hold no article (section fronts, index pages listed in
+    # sitemaps), remembered so that a re-run does not fetch them again.
+    """
+    CREATE TABLE skipped_urls (
+        url      TEXT PRIMARY KEY,
+        reason   TEXT NOT NULL,
+        seen_at  TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -587,7 +587,18 @@ class SQLiteStore(Store):
                f"ON CONFLICT(url) DO UPDATE SET {updates}")
         self._write(lambda conn: conn.execute(sql, values))
 
+    def note_skipped_url(self, url: str, reason: str) -> None:
+        seen = _iso(datetime.now(UTC))
+        self._write(lambda conn: conn.execute(
+            "INSERT INTO skipped_urls(url, reason, seen_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET reason = excluded.reason, seen_at = excluded.seen_at",
+            (url, reason, seen)))
+
     # -- reads -------------------------------------------------------------------
+    def skipped_url_reason(self, url: str) -> str | None:
+        row = self._read_one("SELECT reason FROM skipped_urls WHERE url = ?", (url,))
+        return None if row is None else str(row[0])
+
     def article_id_for_url(self, url: str) -> int | None:
         row = self._read_one("SELECT article_id FROM article_urls WHERE url = ?", (url,))
         return None if row is None else int(row[0])
