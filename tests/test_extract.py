@@ -308,3 +308,15 @@ def test_article_with_inline_links_is_an_article():
     page = (f"<html><head><title>Ferry service extended</title></head><body><article><h1>Ferry service "
             f"extended</h1>{''.join(f'<p>{para} Point {i}.</p>' for i in range(5))}</article></body></html>")
     assert "harbour ferry" in extract_html(page).text
+
+
+def test_aggregator_page_names_the_original_publisher():
+    para = ("Foreign ministers met in Vienna on Tuesday to discuss monitoring of the ceasefire, and "
+            "agreed that inspectors from neutral states would report every two weeks on both armies. ")
+    page = ("<html><head><title>Ministers agree ceasefire checks ‹ Harbour Times | Digest Hub</title>"
+            "<meta property='og:site_name' content='Digest Hub'></head><body><article>"
+            "<h1>Ministers agree ceasefire checks</h1><p>Digest HubVIENNA — " + para + "</p>"
+            + "".join(f"<p>{para} Detail {i}.</p>" for i in range(4)) + "</article></body></html>")
+    article = extract_html(page)
+    assert (article.source, article.via, article.dateline) == ("Harbour Times", "Digest Hub", "VIENNA")
+    assert article.title == "Ministers agree ceasefire checks"

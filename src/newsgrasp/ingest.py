@@ -308,7 +308,8 @@ class Ingester:
             twin = store.get(same_text)
             if twin is not None:
                 canonical_id = twin.canonical_id or twin.id
-                if (twin.article.outlet or "").casefold() == (article.outlet or "").casefold():
+                if (twin.article.outlet or "").casefold() == (article.outlet or "").casefold() \
+                        and (twin.article.via or "").casefold() == (article.via or "").casefold():
                     # The same outlet serving the same text under another address.
                     store.add_urls(twin.id, urls)
                     summary.duplicates += 1

@@ -441,6 +441,14 @@ def extract_html(html: str | bytes, url: str | None = None, *, charset: str | No
     body = clean_body(text, title)
     if len(body.text) < MIN_ARTICLE_CHARS:
         raise ExtractionError("no article text", f"{len(body.text)} characters of body text")
+    if body.via and source and body.via.casefold() == source.casefold():
+        # An aggregator's own page: its site name is the aggregator's, and the
+        # original publisher is the name glued to the headline (" ‹ Japan Today").
+        for candidate in (str(raw_title), page_title):
+            _, original = strip_title_source(strip_title_source(candidate, source)[0])
+            if original and original.casefold() != source.casefold():
+                source = original
+                break
     share = link_share(body.text, links)
     if share >= MAX_LINK_SHARE:
         # Section fronts and index pages sit in sitemaps beside articles: a list of
