@@ -23,7 +23,7 @@ from typing import Any
 from .dedup import NearDuplicateIndex, content_hash, prefer_as_original, signature_bytes
 from .extract import ExtractionError, extract_document
 from .fetch import Fetcher, FetchError
-from .records import Article, Document, Failure, Feed, Link
+from .records import Article, Document, Failure, Feed, Hints, Link
 from .sources import expand
 from .store import Store
 from .urls import canonicalize_url
@@ -166,11 +166,12 @@ class Ingester:
         self.fetcher = fetcher
         self.options = options or IngestOptions()
         self._index: NearDuplicateIndex | None = None
+        self._seen_this_run: set[str] = set()
 
     # -- the run -------------------------------------------------------------
     def run(self, specs: Iterable[str], progress: ProgressCallback | None = None) -> IngestSummary:
         summary = IngestSummary()
-        self._seen_this_run: set[str] = set()
+        self._seen_this_run = set()
         opts = self.options
         index = self.index()
         process_pool = _LazyPool(opts.jobs) if opts.jobs > 1 else None
@@ -363,14 +364,14 @@ class Ingester:
             progress(summary, "failed")
 
 
-def _merge_hints(hints: Any, link: Link) -> Any:
+def _merge_hints(hints: Hints, link: Link) -> Hints:
     """The page's own hints (none, for a fetched page) topped up with what the link knew."""
     merged = replace(link.hints)
     for name in ("title", "published", "source", "language", "text", "summary"):
-        value = getattr(hints, name, None)
+        value = getattr(hints, name)
         if value:
             setattr(merged, name, value)
-    if getattr(hints, "authors", None):
+    if hints.authors:
         merged.authors = list(hints.authors)
     return merged
 
