@@ -184,12 +184,20 @@ def choose_body(traf: str, read: str, *, label_agreement: bool = False) -> tuple
     if not read.strip():
         return traf, "trafilatura"
     lt, lr = len(traf), len(read)
-    if lr <= SHRINK * lt and containment(read, traf) >= SUBSET:
+    # Each body's shingles are computed at most once, and only when a rule needs them.
+    cache: dict[str, set[int]] = {}
+
+    def inside(part: str, whole: str) -> float:
+        a = cache.setdefault(part, _shingles(part))
+        b = cache.setdefault(whole, _shingles(whole))
+        return len(a & b) / len(a) if a else 0.0
+
+    if lr <= SHRINK * lt and inside(read, traf) >= SUBSET:
         return read, "readability"
-    if lr >= GROW * lt and containment(traf, read) >= SUBSET:
+    if lr >= GROW * lt and inside(traf, read) >= SUBSET:
         return read, "readability"
     if (label_agreement and SHRINK * lt < lr < lt / SHRINK
-            and containment(traf, read) >= SUBSET and containment(read, traf) >= SUBSET):
+            and inside(traf, read) >= SUBSET and inside(read, traf) >= SUBSET):
         return traf, "trafilatura+readability"
     return traf, "trafilatura"
 
