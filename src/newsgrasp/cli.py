@@ -539,3 +539,7 @@ def demo(db: str | None, query: str, quiet: bool, serve: bool) -> None:
 
 def main() -> None:
     cli()
+
+
+# Commands of later stages live in their own modules; importing them registers them.
+from . import cli_stories, cli_understand, cli_web  # noqa: E402,F401

@@ -11,6 +11,8 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from ..records import Article, ArticleFilter, Feed, SearchHit, StoredArticle
+from .base_stories import StoryStore
+from .base_understand import UnderstandStore
 
 
 class StoreError(Exception):
@@ -21,7 +23,7 @@ class QueryError(StoreError):
     """A search query the full-text engine cannot parse."""
 
 
-class Store(abc.ABC):
+class Store(StoryStore, UnderstandStore, abc.ABC):
     """Articles, their copies, feeds, and full-text search."""
 
     # -- lifecycle -----------------------------------------------------------

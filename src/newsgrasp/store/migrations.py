@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import sqlite3
 
+from .schema_stories import SCHEMA as STORIES_SCHEMA
+from .schema_understand import SCHEMA as UNDERSTAND_SCHEMA
+
 # Marks the file as ours (PRAGMA application_id) so we refuse to "migrate" some
 # other program's SQLite database that happens to sit at the given path.
 APPLICATION_ID = 0x4E475350  # "NGSP"
@@ -101,6 +104,10 @@ MIGRATIONS: list[str] = [
         seen_at  TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 3: stories (issue 3), see schema_stories.py.
+    STORIES_SCHEMA,
+    # 4: entities, actors, quotes, events (issue 4), see schema_understand.py.
+    UNDERSTAND_SCHEMA,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

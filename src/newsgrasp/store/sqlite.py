@@ -36,6 +36,8 @@ from urllib.parse import urlsplit
 from ..records import Article, ArticleFilter, Feed, SearchHit, StoredArticle
 from .base import QueryError, Store, StoreError
 from .migrations import APPLICATION_ID, LATEST_VERSION, migrate, schema_version
+from .sqlite_stories import SQLiteStoryMixin
+from .sqlite_understand import SQLiteUnderstandMixin
 
 T = TypeVar("T")
 
@@ -304,7 +306,7 @@ class _Writer:
 
 # -- the store -----------------------------------------------------------------
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteStoryMixin, SQLiteUnderstandMixin, Store):
     """A :class:`Store` in one SQLite file, or in memory for ``":memory:"``.
 
     ``keep_html=False`` drops raw HTML instead of storing it (smaller files).
