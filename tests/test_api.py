@@ -9,6 +9,10 @@ EXPECTED = {
     "extract_document", "extract_html", "parse_text_article", "clean_article", "ExtractionError",
     "Fetcher", "FetchConfig", "FetchError", "canonicalize_url",
     "expand", "detect_kind", "content_hash", "NearDuplicateIndex", "export_articles",
+    "Story", "StoryFilter", "StoryMember", "StoryClusterer", "ClusterConfig", "rebuild_stories",
+    "Analysis", "Actor", "EntityRecord", "EventRecord", "QuoteRecord", "StoredEvent", "StoredQuote",
+    "EventFilter", "QuoteFilter", "ActorActivity", "DyadPoint", "Analyzer", "enrich_store", "resolve_actor",
+    "create_app",
     "__version__",
 }
 

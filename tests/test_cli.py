@@ -128,7 +128,7 @@ def test_unknown_article_and_bad_db(tmp_path):
 
 def test_demo_command_ingests_and_searches(tmp_path):
     db = tmp_path / "demo.db"
-    result = CliRunner().invoke(cli, ["demo", "--db", str(db), "--quiet", "--query", "Kremlin"])
+    result = CliRunner().invoke(cli, ["demo", "--db", str(db), "--quiet", "--no-enrich", "--query", "Kremlin"])
     assert result.exit_code == 0, result.output
     assert "Search 'Kremlin'" in result.output
     stats = CliRunner().invoke(cli, ["stats", "--db", str(db)]).output

@@ -55,7 +55,7 @@ def article_html(title: str, topic: str, *, charset: str = "utf-8", extra: str =
 
 # -- the demo corpus -----------------------------------------------------------------------
 def test_demo_corpus_ingests_with_copies_folded(demo_site, demo_manifest, store, fast_fetcher):
-    ingester = Ingester(store, fast_fetcher)
+    ingester = Ingester(store, fast_fetcher, IngestOptions(enrich=False))
     summary = ingester.run(demo_sources(demo_site))
     assert {f.reason for f in summary.failures} <= {"robots.txt disallows"}, summary.failures
     articles = demo_manifest["articles"]
@@ -88,7 +88,7 @@ def test_demo_corpus_ingests_with_copies_folded(demo_site, demo_manifest, store,
 
 def test_seed_article_with_a_date_given(store):
     path = shared_path("data", "seed", "article.txt")
-    options = IngestOptions(published=datetime(2017, 1, 29, tzinfo=UTC))
+    options = IngestOptions(published=datetime(2017, 1, 29, tzinfo=UTC), enrich=False)
     summary = Ingester(store, None, options).run([str(path)])
     assert summary.new == 1 and not summary.failures
     stored = next(store.iter_articles())
@@ -128,7 +128,7 @@ def test_local_files_of_every_kind(tmp_path, store):
                                                   payload=io.BytesIO(b"%PDF-1.4"), http_headers=pdf))
     (folder / "e.warc.gz").write_bytes(buf.getvalue())
 
-    summary = Ingester(store, None).run([str(folder)])
+    summary = Ingester(store, None, IngestOptions(enrich=False)).run([str(folder)])
     titles = {s.article.title for s in store.iter_articles()}
     assert titles == {"Harbour bridge reopens", "Library hours extended", "Tram fares frozen",
                       "Park renamed", "Ferry timetable changes"}
@@ -226,7 +226,7 @@ def test_each_bad_item_fails_alone_with_a_reason(hostile_site, store, fast_fetch
     sources = [f"{hostile_site}/sitemap.xml", f"{hostile_site}/broken-feed.xml",
                f"{hostile_site}/loop-sitemap.xml", str(tmp_path / "binary.html"), f"{hostile_site}/nothing"]
     started = time.monotonic()
-    summary = Ingester(store, fast_fetcher).run(sources)
+    summary = Ingester(store, fast_fetcher, IngestOptions(enrich=False)).run(sources)
     assert time.monotonic() - started < 60
     reasons = summary.failed_by_reason()
     for expected in ["robots.txt disallows", "too large", "timeout", "rate limited", "redirect loop",
@@ -261,7 +261,7 @@ def test_interrupted_ingest_resumes_without_duplicates(tmp_path, sig):
     for i in range(n):
         (folder / f"p{i:04d}.html").write_text(article_html(f"Item number {i}", f"item {i} zoning {i * 7}"))
     db = tmp_path / "news.db"
-    cmd = [sys.executable, "-m", "newsgrasp", "ingest", str(folder), "--db", str(db), "--quiet"]
+    cmd = [sys.executable, "-m", "newsgrasp", "ingest", str(folder), "--db", str(db), "--quiet", "--no-enrich"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while _count(db)[0] < 10 and time.monotonic() < deadline and proc.poll() is None:
@@ -282,7 +282,7 @@ def test_gzip_sitemap_and_jsonl_without_urls_are_idempotent(tmp_path, store):
              for i in range(5)]
     path = tmp_path / "notes.jsonl.gz"
     path.write_bytes(gzip.compress("\n".join(lines).encode()))
-    first = Ingester(store, None).run([str(path)])
-    second = Ingester(store, None).run([str(path)])
+    first = Ingester(store, None, IngestOptions(enrich=False)).run([str(path)])
+    second = Ingester(store, None, IngestOptions(enrich=False)).run([str(path)])
     assert first.new == 5
     assert second.new == 0 and store.count_articles() == 5

@@ -362,7 +362,7 @@ def test_foreign_and_garbage_files_refused(tmp_path: Path) -> None:
 def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "m.db"
     SQLiteStore(path).close()
-    broken = [*migrations.MIGRATIONS, "CREATE TABLE stories (id INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;"]
+    broken = [*migrations.MIGRATIONS, "CREATE TABLE migration_probe (id INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;"]
     monkeypatch.setattr(migrations, "MIGRATIONS", broken)
     monkeypatch.setattr(migrations, "LATEST_VERSION", len(broken))
     monkeypatch.setattr(sqlite_backend, "LATEST_VERSION", len(broken))
@@ -371,7 +371,7 @@ def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyP
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(broken) - 1
-        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'stories'").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'migration_probe'").fetchone()[0] == 0
     finally:
         conn.close()
 

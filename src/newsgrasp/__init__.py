@@ -10,18 +10,36 @@ from .extract import ExtractionError, clean_article, extract_document, extract_h
 from .fetch import FetchConfig, Fetcher, FetchError
 from .ingest import Ingester, IngestOptions, IngestSummary, ingest
 from .records import (
+    Actor,
+    ActorActivity,
+    Analysis,
     Article,
     ArticleFilter,
     Document,
+    DyadPoint,
+    EntityRecord,
+    EventFilter,
+    EventRecord,
     Failure,
     Feed,
     Hints,
     Link,
+    QuoteFilter,
+    QuoteRecord,
     SearchHit,
     StoredArticle,
+    StoredEvent,
+    StoredQuote,
+    Story,
+    StoryFilter,
+    StoryMember,
 )
 from .sources import detect_kind, expand
 from .store import QueryError, SQLiteStore, Store, StoreError, open_store
+from .stories import ClusterConfig, StoryClusterer
+from .stories import rebuild as rebuild_stories
+from .understand import Analyzer, enrich_store
+from .understand.actors import resolve_actor
 from .urls import canonicalize_url
 
 __all__ = [
@@ -31,5 +49,8 @@ __all__ = [
     "extract_document", "extract_html", "parse_text_article", "clean_article", "ExtractionError",
     "Fetcher", "FetchConfig", "FetchError", "canonicalize_url",
     "expand", "detect_kind", "content_hash", "NearDuplicateIndex", "export_articles",
+    "Story", "StoryFilter", "StoryMember", "StoryClusterer", "ClusterConfig", "rebuild_stories",
+    "Analysis", "Actor", "EntityRecord", "EventRecord", "QuoteRecord", "StoredEvent", "StoredQuote",
+    "EventFilter", "QuoteFilter", "ActorActivity", "DyadPoint", "Analyzer", "enrich_store", "resolve_actor",
     "__version__",
 ]

@@ -127,13 +127,16 @@ def cli() -> None:
 @click.option("--dedup-window", "dedup_window", type=click.FloatRange(min=1), metavar="DAYS",
               help="Compare new articles for copies only with those published within DAYS of the newest "
                    "(bounds memory for long-running feed polling; default: compare with all).")
+@click.option("--enrich/--no-enrich", default=True, show_default=True,
+              help="Analyse each new article (entities, quotes, events); --no-enrich is faster, and "
+                   "`newsgrasp enrich` can do it later.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every failure with its detail.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def ingest(sources: tuple[str, ...], db: str | None, user_agent: str | None, delay: float | None,
            timeout: float | None, max_bytes: int | None, ignore_robots: bool, refresh: bool,
            keep_html: bool, published: datetime | None, workers: int, jobs: int,
-           dedup_window: float | None, verbose: bool, quiet: bool, as_json: bool) -> None:
+           dedup_window: float | None, enrich: bool, verbose: bool, quiet: bool, as_json: bool) -> None:
     """Ingest SOURCES: feeds (RSS, Atom, JSON Feed), sitemaps, OPML files, pages,
     files and folders (.html, .txt, .jsonl, .warc[.gz]) in any mix.
 
@@ -141,7 +144,7 @@ def ingest(sources: tuple[str, ...], db: str | None, user_agent: str | None, del
     (unless --refresh), so an interrupted ingest resumes where it stopped.
     """
     options = IngestOptions(refresh=refresh, keep_html=keep_html, fetch_workers=workers, jobs=jobs,
-                            published=published, dedup_window_days=dedup_window)
+                            published=published, dedup_window_days=dedup_window, enrich=enrich)
     fetcher = _fetcher(user_agent, delay, timeout, max_bytes, ignore_robots)
     with _open(db) as store, fetcher:
         summary = _run_ingest(Ingester(store, fetcher, options), list(sources), quiet or as_json)
@@ -162,7 +165,8 @@ def _run_ingest(ingester: Ingester, sources: list[str], quiet: bool) -> IngestSu
         rate = summary.processed / max(time.monotonic() - started, 1e-6)
         progress.update(task, description=(
             f"{summary.new} new · {summary.copies} copies · {summary.skipped} skipped · "
-            f"{summary.failed} failed · {rate:.0f}/s"), completed=summary.processed)
+            f"{summary.failed} failed · {summary.analysed} analysed · {rate:.0f}/s"),
+            completed=summary.processed)
 
     with progress:
         task = progress.add_task("starting", total=None)
@@ -190,8 +194,15 @@ def _print_summary(summary: IngestSummary, verbose: bool, as_json: bool) -> None
         ("duplicates", summary.duplicates), ("updated", summary.updated),
         ("skipped (already stored)", summary.skipped),
         ("not articles (index pages)", len(summary.not_articles)), ("failed", summary.failed),
+        ("analysed (entities, quotes, events)", summary.analysed),
     ]:
         table.add_row(label, str(value))
+    if summary.analysed:
+        table.add_row("analysis time", f"{summary.analysis_seconds:.1f} s")
+    if summary.analysis_failed:
+        table.add_row("analysis failed", str(summary.analysis_failed))
+    if summary.enrich_error:
+        err.print(f"[yellow]Analysis: {escape(summary.enrich_error)}[/]")
     err.print(table)
     for reason, count in summary.failed_by_reason().most_common():
         err.print(f"  [red]{count}[/] failed: {escape(reason)}")
@@ -229,14 +240,21 @@ def update(db: str | None, user_agent: str | None, delay: float | None, timeout:
 @click.option("-n", "--limit", type=click.IntRange(1, 10_000), default=20, show_default=True,
               help="Number of results.")
 @click.option("--copies", is_flag=True, help="Also return folded copies, not only canonical articles.")
+@click.option("--stories", "as_stories", is_flag=True,
+              help="Return stories (each with all its outlets' articles) instead of single articles.")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines, one per hit.")
 def search(query: str, db: str | None, source: str | None, since: datetime | None, until: datetime | None,
-           lang: str | None, limit: int, copies: bool, as_json: bool) -> None:
+           lang: str | None, limit: int, copies: bool, as_stories: bool, as_json: bool) -> None:
     """Full-text search over titles and texts, best matches first.
 
     QUERY uses SQLite FTS5 syntax: words, "exact phrases", OR, NOT, prefix*,
     title:word. Plain words with punctuation (U.S.-Russian) work as typed.
     """
+    if as_stories:
+        from .cli_stories import search_stories
+
+        search_stories(query, db, source, since, until, lang, limit, as_json)
+        return
     flt = _filter(source, since, until, lang, include_copies=copies, limit=limit)
     with _open(db) as store:
         try:
@@ -507,7 +525,9 @@ def stats(db: str | None) -> None:
 @click.option("--query", default="sanctions", show_default=True, help="A search to run once ingested.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--serve", is_flag=True, help="Keep the demo site running afterwards (Ctrl-C stops).")
-def demo(db: str | None, query: str, quiet: bool, serve: bool) -> None:
+@click.option("--enrich/--no-enrich", default=True, show_default=True,
+              help="Analyse the articles (entities, quotes, events) as they are stored.")
+def demo(db: str | None, query: str, quiet: bool, serve: bool, enrich: bool) -> None:
     """Ingest the demo corpus (sample articles about real events, served on
     127.0.0.1 as feeds, sitemaps and an OPML list) and run one search."""
     from .demo import demo_sources, serve_site
@@ -515,7 +535,8 @@ def demo(db: str | None, query: str, quiet: bool, serve: bool) -> None:
     with serve_site() as base, _open(db) as store:
         err.print(f"Serving the demo site at {base} (sample text about real events, not journalism)")
         with _fetcher(delay=0.0) as fetcher:
-            summary = _run_ingest(Ingester(store, fetcher), demo_sources(base), quiet)
+            summary = _run_ingest(Ingester(store, fetcher, IngestOptions(enrich=enrich)), demo_sources(base),
+                                  quiet)
         _print_summary(summary, False, False)
         try:
             hits = store.search(query, ArticleFilter(limit=5))

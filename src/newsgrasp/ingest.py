@@ -26,6 +26,7 @@ from .fetch import Fetcher, FetchError
 from .records import Article, Document, Failure, Feed, Hints, Link
 from .sources import expand
 from .store import Store
+from .stories.tracker import StoryTracker
 from .urls import canonicalize_url
 
 NOT_AN_ARTICLE = "not an article"
@@ -40,6 +41,9 @@ class IngestOptions:
     published: datetime | None = None
     window: int = 32
     dedup_window_days: float | None = None
+    # Analyse each new canonical article (entities, quotes, events); see understand/enrich.py.
+    enrich: bool = True
+    stories: bool = True  # assign each new canonical article to a story as it is stored
 
 
 @dataclass(slots=True)
@@ -57,6 +61,10 @@ class IngestSummary:
     failures: list[Failure] = field(default_factory=list)
     not_articles: list[Failure] = field(default_factory=list)
     interrupted: bool = False
+    analysed: int = 0
+    analysis_failed: int = 0
+    analysis_seconds: float = 0.0
+    enrich_error: str | None = None
 
     @property
     def failed(self) -> int:
@@ -76,6 +84,8 @@ class IngestSummary:
             "duplicates": self.duplicates, "updated": self.updated, "skipped": self.skipped,
             "feeds": self.feeds, "not_articles": len(self.not_articles), "failed": self.failed,
             "failed_by_reason": dict(self.failed_by_reason()), "interrupted": self.interrupted,
+            "analysed": self.analysed, "analysis_failed": self.analysis_failed,
+            "analysis_seconds": round(self.analysis_seconds, 2), "enrich_error": self.enrich_error,
         }
 
 
@@ -166,7 +176,9 @@ class Ingester:
         self.fetcher = fetcher
         self.options = options or IngestOptions()
         self._index: NearDuplicateIndex | None = None
+        self._stories: StoryTracker | None = None
         self._seen_this_run: set[str] = set()
+        self._enricher: Any = None
 
     # -- the run -------------------------------------------------------------
     def run(self, specs: Iterable[str], progress: ProgressCallback | None = None) -> IngestSummary:
@@ -177,6 +189,7 @@ class Ingester:
         process_pool = _LazyPool(opts.jobs) if opts.jobs > 1 else None
         threads = ThreadPoolExecutor(max(1, opts.fetch_workers), thread_name_prefix="newsgrasp-fetch")
         pending: deque[Future[_Outcome]] = deque()
+        self._enricher = self._start_enricher(summary, progress) if opts.enrich else None
         try:
             for item in self._items(specs):
                 if isinstance(item, Failure):
@@ -191,6 +204,8 @@ class Ingester:
                     self._finish(pending.popleft().result(), summary, index, progress)
             while pending:
                 self._finish(pending.popleft().result(), summary, index, progress)
+            if self._enricher is not None:
+                self._enricher.finish()
         except KeyboardInterrupt:
             summary.interrupted = True
             for future in pending:
@@ -200,13 +215,40 @@ class Ingester:
             threads.shutdown(wait=not summary.interrupted, cancel_futures=True)
             if process_pool is not None:
                 process_pool.shutdown(wait=not summary.interrupted)
+            if self._enricher is not None:
+                self._enricher.close()
+                self._enricher = None
         return summary
+
+    def _start_enricher(self, summary: IngestSummary, progress: ProgressCallback | None) -> Any:
+        from .understand.enrich import Enricher
+
+        def saved(done: Any) -> None:
+            summary.analysed, summary.analysis_failed = done.analysed, done.failed
+            summary.analysis_seconds = done.seconds
+            if done.errors and summary.enrich_error is None:
+                summary.enrich_error = done.errors[0][1]
+            if progress:
+                progress(summary, "analysed")
+
+        return Enricher(self.store, jobs=self.options.jobs, on_saved=saved)
+
+    def _enrich(self, article_id: int, article: Article) -> None:
+        if self._enricher is not None:
+            self._enricher.add(article_id, article.title, article.text, article.published)
+            self._enricher.poll()
 
     def index(self) -> NearDuplicateIndex:
         if self._index is None:
             self._index = NearDuplicateIndex(window_days=self.options.dedup_window_days)
             self._index.load(self.store.iter_signatures())
         return self._index
+
+    def stories(self) -> StoryTracker | None:
+        """The online story clusterer, loaded from the store on first use (None when disabled)."""
+        if self._stories is None and self.options.stories:
+            self._stories = StoryTracker(self.store)
+        return self._stories
 
     # -- stages --------------------------------------------------------------
     def _items(self, specs: Iterable[str]) -> Iterator[Link | Document | Feed | Failure]:
@@ -296,6 +338,7 @@ class Ingester:
             if self.options.refresh:
                 store.update_article(known, article, content_hash=digest, signature=blob)
                 store.add_urls(known, urls)
+                self._enrich(known, article)
                 summary.updated += 1
                 return "updated"
             # The page named a canonical URL we already hold: the same article again.
@@ -322,7 +365,11 @@ class Ingester:
         if canonical_id is None:
             new_id = store.add_article(article, content_hash=digest, urls=urls, signature=blob)
             index.add(new_id, signature, article.published)
+            tracker = self.stories()
+            if tracker is not None:
+                tracker.add(new_id, article)
             summary.new += 1
+            self._enrich(new_id, article)
             return "new"
 
         current = store.get(canonical_id)
@@ -331,9 +378,16 @@ class Ingester:
             store.make_canonical(new_id, [canonical_id])
             index.remove(canonical_id)
             index.add(new_id, signature, article.published)
+            self._enrich(new_id, article)  # the demoted one's analysis drops out of every query
+            tracker = self.stories()
+            if tracker is not None:
+                tracker.replace(canonical_id, new_id, article.title)
         else:
             store.add_article(article, content_hash=digest, urls=urls, canonical_id=canonical_id,
                               signature=blob)
+            tracker = self.stories()
+            if tracker is not None:
+                tracker.copy_added(canonical_id)
         summary.copies += 1
         return "copy"
 

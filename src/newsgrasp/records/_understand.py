@@ -15,6 +15,7 @@ from datetime import date
 __all__ = [
     "Actor", "Analysis", "EntityRecord", "EventRecord", "Mention", "QuoteRecord", "SentenceSpan",
     "QUAD_CLASSES", "EVENT_CATEGORIES", "EVENT_MODES",
+    "ActorActivity", "DyadPoint", "EventFilter", "QuoteFilter", "StoredEvent", "StoredQuote",
 ]
 
 # PLOVER event categories coded by newsgrasp (2023 POLECAT/PLOVER names).
@@ -124,3 +125,161 @@ class Analysis:
     quotes: list[QuoteRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
     version: str = ""              # analyser version, so `newsgrasp enrich` knows what is stale
+    chars: int = 0                 # characters analysed (title + blank line + body, capped)
+    truncated: bool = False        # the body was longer than the analyser's cap and was cut
+
+
+# -- what the store hands back (issue 4, store side) ----------------------------------
+
+
+@dataclass(slots=True)
+class StoredEvent:
+    """An event as stored: the record, its id, and the evidence it came from.
+
+    ``sentence`` is the evidence sentence's text; ``article_*`` fields describe the
+    (canonical) article it was read in, so a listing needs no second query.
+    """
+
+    id: int
+    article_id: int
+    event: EventRecord
+    sentence: str
+    article_title: str = ""
+    article_url: str | None = None
+    article_published: date | None = None
+    outlet: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """Flat JSON-ready fields (dates as ISO strings, actors as codes and parts)."""
+        e = self.event
+        return {
+            "id": self.id, "article_id": self.article_id, "category": e.category,
+            "quad_class": e.quad_class, "intensity": e.intensity, "mode": e.mode,
+            "date": e.date.isoformat() if e.date else None, "date_text": e.date_text,
+            "date_precision": e.date_precision, "location": e.location,
+            "source": _actor_dict(e.source), "source_text": e.source_text,
+            "target": _actor_dict(e.target), "target_text": e.target_text,
+            "trigger": e.trigger, "confidence": e.confidence, "sentence_index": e.sentence,
+            "sentence": self.sentence, "article_title": self.article_title, "article_url": self.article_url,
+            "article_published": self.article_published.isoformat() if self.article_published else None,
+            "outlet": self.outlet,
+        }
+
+
+@dataclass(slots=True)
+class StoredQuote:
+    """A quote as stored, with the sentence it starts in and its article."""
+
+    id: int
+    article_id: int
+    quote: QuoteRecord
+    sentence: str
+    speaker_name: str | None = None    # the speaker's entity name ("Donald Trump"), when resolved
+    article_title: str = ""
+    article_url: str | None = None
+    article_published: date | None = None
+    outlet: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        q = self.quote
+        return {
+            "id": self.id, "article_id": self.article_id, "text": q.text, "kind": q.kind,
+            "speaker": q.speaker, "speaker_name": self.speaker_name,
+            "speaker_actor": _actor_dict(q.speaker_actor), "start": q.start, "end": q.end,
+            "sentence_index": q.sentence, "sentence": self.sentence, "article_title": self.article_title,
+            "article_url": self.article_url,
+            "article_published": self.article_published.isoformat() if self.article_published else None,
+            "outlet": self.outlet,
+        }
+
+
+def _actor_dict(actor: Actor | None) -> dict[str, object] | None:
+    if actor is None:
+        return None
+    return {"code": actor.code, "country": actor.country, "sector": actor.sector, "name": actor.name,
+            "kind": actor.kind}
+
+
+@dataclass(slots=True)
+class EventFilter:
+    """What :meth:`UnderstandStore.events` selects; every field narrows the result.
+
+    ``actor`` and each side of ``dyad`` are an actor code prefix ("RUS" matches
+    "RUS" and "RUS GOV"; "RUS GOV" only that) or, when not written like a code, a
+    case-insensitive part of a name ("Putin", "Islamic State").  ``dyad`` matches
+    both directions unless ``directed``, when its first side is the source.
+    ``since`` <= event date < ``until``.  Only asserted events unless
+    ``include_unasserted``; ``modes`` picks explicit modes instead.  Oldest event
+    first, unless ``newest_first``.
+    """
+
+    actor: str | None = None
+    dyad: tuple[str, str] | None = None
+    directed: bool = False
+    category: str | None = None
+    quad_class: int | None = None
+    since: date | None = None
+    until: date | None = None
+    article_id: int | None = None
+    article_ids: list[int] | None = None
+    story_id: int | None = None
+    include_unasserted: bool = False
+    modes: tuple[str, ...] | None = None
+    newest_first: bool = False
+    limit: int | None = 100
+    offset: int = 0
+
+
+@dataclass(slots=True)
+class QuoteFilter:
+    """What :meth:`UnderstandStore.quotes` selects.
+
+    ``speaker`` is an actor code prefix ("RUS GOV") or part of the speaker's name
+    as written or resolved ("Kremlin", "Trump").  ``since``/``until`` compare the
+    article's date.
+    """
+
+    speaker: str | None = None
+    article_id: int | None = None
+    article_ids: list[int] | None = None
+    story_id: int | None = None
+    kind: str | None = None
+    since: date | None = None
+    until: date | None = None
+    limit: int | None = 100
+    offset: int = 0
+
+
+@dataclass(slots=True)
+class ActorActivity:
+    """One actor code's activity: events as source and as target, quotes spoken."""
+
+    code: str
+    names: list[str] = field(default_factory=list)   # the named actors behind the code, most frequent first
+    as_source: int = 0
+    as_target: int = 0
+    quotes: int = 0
+
+    @property
+    def events(self) -> int:
+        return self.as_source + self.as_target
+
+
+@dataclass(slots=True)
+class DyadPoint:
+    """One bucket of a dyad's time series (the relations chart).
+
+    ``start`` <= event date < ``end``; ``counts`` maps each quad class 1..4 to its
+    number of events; ``event_ids`` are the events behind the point (fetch them
+    with :meth:`UnderstandStore.events` and ``EventFilter(dyad=..., since=start, until=end)``).
+    """
+
+    start: date
+    end: date
+    counts: dict[int, int] = field(default_factory=dict)
+    mean_intensity: float = 0.0
+    event_ids: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..records import Article, ArticleFilter, Feed, SearchHit, StoredArticle
@@ -131,3 +132,28 @@ class Store(StoryStore, UnderstandStore, abc.ABC):
     @abc.abstractmethod
     def sources(self) -> list[tuple[str, int]]:
         """(outlet, article count), most articles first."""
+
+    # -- paging and health, for the web layer ---------------------------------
+    @abc.abstractmethod
+    def article_page(self, flt: ArticleFilter | None = None, *, cursor: str | None = None,
+                     limit: int = 50) -> tuple[list[StoredArticle], str | None]:
+        """Newest articles first, ``limit`` at a time; returns them and the cursor of the next page.
+
+        The cursor is opaque text (None when nothing follows); a bad one raises
+        :class:`QueryError`.  ``flt.limit``/``flt.offset`` are ignored here.
+        """
+
+    @abc.abstractmethod
+    def outlet_activity(self) -> list[OutletActivity]:
+        """Every outlet with its article count, first and last article date, most articles first."""
+
+
+@dataclass(slots=True)
+class OutletActivity:
+    """How much an outlet publishes: ``per_day`` averages over its active span (at least a day)."""
+
+    outlet: str
+    articles: int
+    first: datetime | None
+    last: datetime | None
+    per_day: float

@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from ..records import Article, ArticleFilter, Feed, SearchHit, StoredArticle
-from .base import QueryError, Store, StoreError
+from .base import OutletActivity, QueryError, Store, StoreError
 from .migrations import APPLICATION_ID, LATEST_VERSION, migrate, schema_version
 from .sqlite_stories import SQLiteStoryMixin
 from .sqlite_understand import SQLiteUnderstandMixin
@@ -768,3 +768,55 @@ class SQLiteStore(SQLiteStoryMixin, SQLiteUnderstandMixin, Store):
             "GROUP BY outlet ORDER BY n DESC, outlet"
         )
         return [(r["outlet"], int(r["n"])) for r in rows]
+
+    # -- paging and health, for the web layer -----------------------------------------
+    def article_page(self, flt: ArticleFilter | None = None, *, cursor: str | None = None,
+                     limit: int = 50) -> tuple[list[StoredArticle], str | None]:
+        """See :meth:`Store.article_page`.  Keyset paging on (date, id), so page 1,000 is as
+        cheap as page 1 and articles arriving meanwhile never shift a page."""
+        flt = flt or ArticleFilter()
+        clauses, params = _filter_sql(flt)
+        if cursor:
+            when, last_id = _parse_cursor(cursor)
+            if when is None:
+                clauses.append("(a.date_ts IS NULL AND a.id < ?)")
+                params.append(last_id)
+            else:
+                clauses.append("(a.date_ts < ? OR (a.date_ts = ? AND a.id < ?) OR a.date_ts IS NULL)")
+                params += [when, when, last_id]
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        columns = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
+        size = max(1, min(int(limit), 1000))
+        rows = self._read(f"SELECT {columns}, a.date_ts FROM articles a{where} "
+                          "ORDER BY a.date_ts DESC, a.id DESC LIMIT ?", [*params, size + 1])
+        following = None
+        if len(rows) > size:
+            rows = rows[:size]
+            last = rows[-1]
+            # Six decimals hold a microsecond timestamp exactly (it is the nearest double to them).
+            following = f"{'n' if last['date_ts'] is None else format(float(last['date_ts']), '.6f')}:{last['id']}"
+        return [_stored(r) for r in rows], following
+
+    def outlet_activity(self) -> list[OutletActivity]:
+        rows = self._read(
+            "SELECT min(outlet) AS outlet, count(*) AS n, min(date_ts) AS first, max(date_ts) AS last "
+            "FROM articles WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY n DESC, outlet"
+        )
+        out = []
+        for r in rows:
+            first = None if r["first"] is None else datetime.fromtimestamp(r["first"], UTC)
+            last = None if r["last"] is None else datetime.fromtimestamp(r["last"], UTC)
+            days = max(1.0, (r["last"] - r["first"]) / 86400) if first and last else 1.0
+            out.append(OutletActivity(outlet=r["outlet"], articles=int(r["n"]), first=first, last=last,
+                                      per_day=int(r["n"]) / days))
+        return out
+
+
+def _parse_cursor(cursor: str) -> tuple[float | None, int]:
+    when, sep, ident = cursor.partition(":")
+    try:
+        if not sep:
+            raise ValueError(cursor)
+        return (None if when == "n" else float(when)), int(ident)
+    except ValueError:
+        raise QueryError(f"bad page cursor {cursor!r} (use the next_cursor of a previous page)") from None

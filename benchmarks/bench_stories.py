@@ -1,0 +1,283 @@
+"""Story clustering benchmark: our online clusterer beside a one-pass TF-IDF centroid baseline.
+
+Reads ../shared/data/clustering (ECB+ dev with full texts; UCI headlines with
+times) and scores with ../shared/tools/score_clustering.py, in the same run:
+
+    .venv/bin/python benchmarks/bench_stories.py            # quality + speed + scale (1k/10k/100k)
+    .venv/bin/python benchmarks/bench_stories.py --quick    # scale test up to 10k only
+
+Quality: pairwise and BCubed P/R/F1, mean ± std over several stream orders
+(ECB+ has no times, so its order is a shuffle; UCI keeps its time order and is
+scored once, then shuffled within days).  Speed: documents per second on one
+core (the clusterer alone, no store), from CPU time so that other load on the
+machine does not count.  Scale: per-article time after 1k, 10k and 100k
+articles of a synthesised stream (and through SQLite, as ingest does it, after
+1k, 10k and 30k; wall-clock there): real ECB+ and UCI texts, each gold event
+re-issued as many distinct events spread over years (sentences sub-sampled and
+numbers changed so no two copies are identical), in time order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import math
+import random
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from newsgrasp.records import StoryInput  # noqa: E402
+from newsgrasp.stories.cluster import ClusterConfig, StoryClusterer, cluster_all  # noqa: E402
+from newsgrasp.stories.features import STOPWORDS  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+DATA = SHARED / "data" / "clustering"
+SEEDS = [0, 1, 2, 3, 4, 5, 6, 7]
+
+
+def _scorer() -> ModuleType:
+    path = SHARED / "tools" / "score_clustering.py"
+    spec = importlib.util.spec_from_file_location("score_clustering", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    with gzip.open(DATA / name, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def inputs(rows: list[dict[str, Any]]) -> list[StoryInput]:
+    out = []
+    for i, r in enumerate(rows):
+        date = datetime.fromisoformat(r["date"]).replace(tzinfo=UTC) if r.get("date") else None
+        out.append(StoryInput(i, r["title"], r.get("text") or "", date, r.get("publisher")))
+    return out
+
+
+# -- the baseline ---------------------------------------------------------------------------
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def baseline(docs: list[StoryInput], threshold: float = 0.25) -> dict[int, int]:
+    """One-pass TF-IDF centroid clustering: each document joins the most similar centroid
+    (cosine over all clusters, IDF from the stream so far) above ``threshold``, else opens one."""
+    df: dict[str, int] = {}
+    centroids: list[dict[str, float]] = []
+    out: dict[int, int] = {}
+    for n, doc in enumerate(docs, start=1):
+        counts: dict[str, int] = {}
+        for tok in _TOKEN.findall(f"{doc.title} {doc.text}".lower()):
+            if tok not in STOPWORDS:
+                counts[tok] = counts.get(tok, 0) + 1
+        for t in counts:
+            df[t] = df.get(t, 0) + 1
+        vec = {t: (1 + math.log(c)) * (math.log((n + 1) / (df[t] + 1)) + 1) for t, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        vec = {t: v / norm for t, v in vec.items()}
+        best, best_i = -1.0, -1
+        for i, c in enumerate(centroids):
+            cn = c["\0norm"]
+            s = sum(v * c.get(t, 0.0) for t, v in vec.items()) / cn if cn else 0.0
+            if s > best:
+                best, best_i = s, i
+        if best >= threshold:
+            c = centroids[best_i]
+            for t, v in vec.items():
+                c[t] = c.get(t, 0.0) + v
+            c["\0norm"] = math.sqrt(sum(v * v for k, v in c.items() if k != "\0norm"))
+            out[doc.id] = best_i
+        else:
+            centroids.append({**vec, "\0norm": 1.0})
+            out[doc.id] = len(centroids) - 1
+    return out
+
+
+# -- scoring ---------------------------------------------------------------------------------
+def score(sc: ModuleType, rows: list[dict[str, Any]], pred: dict[int, int]) -> dict[str, float]:
+    gold = {str(i): str(r["cluster"]) for i, r in enumerate(rows)}
+    res = sc.evaluate(gold, {str(k): str(v) for k, v in pred.items()})
+    pw, b3 = res["pairwise"], res["bcubed"]
+    return {"pP": pw["p"], "pR": pw["r"], "pF": pw["f1"], "bP": b3["p"], "bR": b3["r"], "bF": b3["f1"],
+            "k": res["n_pred_clusters"]}
+
+
+def orders(rows: list[dict[str, Any]], seeds: list[int], *, timed: bool) -> list[list[dict[str, Any]]]:
+    out = []
+    for seed in seeds:
+        rr = list(rows)
+        if seed:
+            rng = random.Random(seed)
+            if timed:
+                # Keep time order, shuffle within each day: other plausible arrival orders.
+                rr.sort(key=lambda r: (r["date"][:10], rng.random()))
+            else:
+                rng.shuffle(rr)
+        out.append(rr)
+    return out
+
+
+def evaluate(sc: ModuleType, name: str, rows: list[dict[str, Any]], seeds: list[int], timed: bool,
+             systems: dict[str, Callable[[list[StoryInput]], dict[int, int]]]) -> None:
+    print(f"\n{name}: {len(rows)} docs, {len({r['cluster'] for r in rows})} gold clusters, "
+          f"{len(seeds)} stream orders")
+    print(f"  {'system':<22} {'pairwise P':>11} {'R':>7} {'F1':>15} {'BCubed P':>10} {'R':>7} {'F1':>15}"
+          f" {'clusters':>9} {'docs/s':>8}")
+    for label, fn in systems.items():
+        results, speeds = [], []
+        for rr in orders(rows, seeds, timed=timed):
+            docs = inputs(rr)
+            t0 = time.process_time()
+            pred = fn(docs)
+            speeds.append(len(docs) / (time.process_time() - t0))
+            results.append(score(sc, rr, pred))
+
+        def m(key: str, results: list[dict[str, float]] = results) -> float:
+            return statistics.mean(r[key] for r in results)
+
+        def ms(key: str, results: list[dict[str, float]] = results) -> str:
+            sd = statistics.pstdev(r[key] for r in results)
+            return f"{m(key):.3f} ± {sd:.3f}"
+
+        print(f"  {label:<22} {m('pP'):>11.3f} {m('pR'):>7.3f} {ms('pF'):>15} {m('bP'):>10.3f} {m('bR'):>7.3f}"
+              f" {ms('bF'):>15} {m('k'):>9.1f} {statistics.median(speeds):>8.0f}")
+
+
+def sensitivity(sc: ModuleType, ecb: list[dict[str, Any]], uci: list[dict[str, Any]]) -> None:
+    """Pairwise F1 as the one main knob moves: a flat curve means the default is not a lucky spike."""
+    default = ClusterConfig().threshold
+    print(f"\nsensitivity: pairwise F1 vs join threshold (default {default:g}); ECB+ mean of 3 orders, UCI train")
+    print(f"  {'threshold':>9} {'ECB+ F1':>8} {'UCI train F1':>13}")
+    for threshold in (0.12, 0.15, 0.18, 0.21, 0.24, 0.3):
+        config = ClusterConfig(threshold=threshold)
+        ecb_f1 = statistics.mean(score(sc, rr, cluster_all(inputs(rr), config))["pF"]
+                                 for rr in orders(ecb, [0, 1, 2], timed=False))
+        uci_f1 = score(sc, uci, cluster_all(inputs(uci), config))["pF"]
+        print(f"  {threshold:>9.2f} {ecb_f1:>8.3f} {uci_f1:>13.3f}")
+
+
+# -- scale ------------------------------------------------------------------------------------
+def synthesise(pool: list[dict[str, Any]], n: int, seed: int = 7, per_day: int = 300) -> list[StoryInput]:
+    """``n`` articles in time order, ``per_day`` a day; each gold cluster re-issued as fresh events."""
+    rng = random.Random(seed)
+    by_cluster: dict[str, list[dict[str, Any]]] = {}
+    for r in pool:
+        by_cluster.setdefault(str(r["cluster"]), []).append(r)
+    clusters = sorted(by_cluster)
+    start = datetime(2015, 1, 1, tzinfo=UTC)
+    out: list[StoryInput] = []
+    event = 0
+    while len(out) < n:
+        day = len(out) // per_day
+        cluster = by_cluster[clusters[rng.randrange(len(clusters))]]
+        event += 1
+        # A new event from an old one: other numbers, a sample of its members and sentences.
+        shift = rng.randrange(1, 90)
+        for r in rng.sample(cluster, min(len(cluster), rng.randint(2, 12))):
+            sentences = (r.get("text") or "").split("\n")
+            kept = [s for s in sentences if rng.random() < 0.7] or sentences[:1]
+            text = re.sub(r"\d+", lambda m, k=shift: str(int(m.group()) + k), "\n".join(kept))
+            when = start + timedelta(days=day, seconds=rng.randrange(86400))
+            out.append(StoryInput(len(out), r["title"] + f" ({event % 997})", text, when, r.get("publisher")))
+            if len(out) >= n:
+                break
+    out.sort(key=lambda d: (d.date or start, d.id))
+    return [StoryInput(i, d.title, d.text, d.date, d.outlet) for i, d in enumerate(out)]
+
+
+def scale(pool: list[dict[str, Any]], sizes: list[int]) -> None:
+    print(f"\nscale: per-article time as the stream grows (synthesised, 300 articles/day, "
+          f"window {ClusterConfig().window_days:g} days)")
+    print(f"  {'articles so far':>16} {'ms/article':>11} {'docs/s':>8} {'active stories':>15}")
+    docs = synthesise(pool, max(sizes) + 1000)
+    clusterer = StoryClusterer()
+    done = 0
+    for size in sizes:
+        while done < size:
+            clusterer.add(docs[done])
+            done += 1
+        t0 = time.process_time()
+        for doc in docs[done:done + 1000]:
+            clusterer.add(doc)
+        elapsed = time.process_time() - t0
+        done += 1000
+        print(f"  {size:>16,} {elapsed:>11.3f} {1000 / elapsed:>8.0f} {clusterer.active_stories:>15,}")
+
+
+def store_scale(pool: list[dict[str, Any]], sizes: list[int]) -> None:
+    """The same stream through the ingest hook: article stored, assigned, story row updated in SQLite."""
+    import tempfile
+
+    from newsgrasp.records import Article
+    from newsgrasp.store import SQLiteStore
+    from newsgrasp.stories.tracker import StoryTracker
+
+    print("\nscale with the store (SQLite file; per article: store it, cluster it, persist its story)")
+    print(f"  {'stored articles':>16} {'ms/article':>11} {'of which clustering+story write':>32}")
+    docs = synthesise(pool, max(sizes) + 500)
+    with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "bench.db", keep_html=False) as db:
+        tracker = StoryTracker(db)
+
+        def put(d: StoryInput) -> float:
+            article = Article(title=d.title, text=d.text, published=d.date, source=d.outlet or "x",
+                              url=f"https://example.org/{d.id}")
+            new_id = db.add_article(article, content_hash=f"h{d.id}")
+            t = time.perf_counter()
+            tracker.add(new_id, article)
+            return time.perf_counter() - t
+
+        done = 0
+        for size in sizes:
+            while done < size:
+                put(docs[done])
+                done += 1
+            t0 = time.perf_counter()
+            hook = sum(put(d) for d in docs[done:done + 500])
+            total = time.perf_counter() - t0
+            done += 500
+            print(f"  {size:>16,} {total * 2:>11.3f} {hook * 2:>32.3f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="scale test up to 10k articles only")
+    ap.add_argument("--seeds", type=int, default=5, help="stream orders per data set (default 5)")
+    args = ap.parse_args()
+    if not DATA.exists():
+        sys.exit(f"{DATA} is absent: the shared test data sits beside the repository")
+    sc = _scorer()
+    seeds = SEEDS[: max(1, args.seeds)]
+    ecb = load("ecbplus.dev.jsonl.gz")
+    systems: dict[str, Callable[[list[StoryInput]], dict[int, int]]] = {
+        "newsgrasp": lambda docs: cluster_all(docs),
+        "baseline tf-idf 0.25": lambda docs: baseline(docs, 0.25),
+    }
+    evaluate(sc, "ECB+ dev (no times)", ecb, seeds, False, systems)
+    for name in ("uci_proxy.train.jsonl.gz", "uci_proxy.dev.jsonl.gz"):
+        rows = load(name)
+        evaluate(sc, f"UCI {name.split('.')[1]} (headlines, times)", rows, seeds[:3], True, {
+            "newsgrasp": lambda docs: cluster_all(docs),
+            "baseline tf-idf 0.25": lambda docs: baseline(docs, 0.25),
+        })
+    sensitivity(sc, ecb, load("uci_proxy.train.jsonl.gz"))
+    pool = ecb + load("uci_proxy.train.jsonl.gz")
+    scale(pool, [1000, 10_000] if args.quick else [1000, 10_000, 100_000])
+    store_scale(pool, [1000, 10_000] if args.quick else [1000, 10_000, 30_000])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,468 @@
+"""Online story clustering: each article joins the best open story or opens a new one.
+
+The design follows the stream clusterers of news aggregators (Miranda et al.,
+EMNLP 2018) with its own choices:
+
+* a story is the sum of its members' L2-normalised term and name vectors;
+  IDF is applied only when comparing, so it always reflects the whole stream
+  so far (document frequencies grow with every article);
+* candidates come from an inverted index over the *active* stories (those
+  updated within ``window_days`` of the newest article seen): an article looks
+  up only its most salient terms and names, so its cost depends on how many
+  stories are live, never on how many are stored;
+* similarity combines term cosine, name cosine and time distance; the article
+  joins the best story above ``threshold``;
+* repair: when an article joins a story, the other stories it also resembles
+  are compared with the grown story and merged into it if their centroids now
+  agree (a story split early gets joined once later coverage bridges it).
+
+Everything is deterministic: ties break on the lower story id, and dict/set
+iteration never decides anything.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from ..records import StoryDigest, StoryInput
+from .features import DocumentFrequencies, article_names, bag, entity_bag, mentioned_years, name_tokens, normalise
+
+ENTITY_PREFIX = "@"  # keeps names and words apart in one frequency table
+DAY = 86400.0
+
+
+@dataclass(slots=True)
+class ClusterConfig:
+    """The few knobs; defaults were chosen on UCI train and ECB+ dev together (see benchmarks)."""
+
+    threshold: float = 0.18          # combined similarity needed to join a story
+    entity_weight: float = 0.35      # share of the name cosine in the combined similarity
+    merge_threshold: float = 0.50    # centroid similarity needed to merge two stories
+    window_days: float = 3.0         # a story quiet longer than this takes no new article
+    time_scale_days: float = 2.0     # similarity halves at this distance from a story's span
+    year_mismatch: float = 0.5       # undated article naming none of a story's years: similarity × this
+    contrast: float = 0.0            # similarity × (1 - contrast × name disagreement), see _contrast
+    query_terms: int = 12            # salient terms an article looks up in the index
+    query_entities: int = 6
+    candidates: int = 8              # stories scored exactly per article
+    max_postings: int = 2000         # longer posting lists are skipped (too common to discriminate)
+    max_active: int = 20000          # cap on stories held in memory when nothing has a date
+
+
+@dataclass(slots=True)
+class Assignment:
+    """Where one article went: ``story_id`` (new or existing), and stories merged into it."""
+
+    article_id: int
+    story_id: int
+    score: float
+    new_story: bool
+    merged: list[int] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # frequency-table keys this article added
+
+
+@dataclass(slots=True)
+class _Member:
+    id: int
+    title: str
+    words: dict[str, float]
+    ts: float | None
+    years: tuple[int, ...] = ()
+    tokens: frozenset[str] = frozenset()   # words of the names it mentions
+    salient: frozenset[str] = frozenset()  # ...those it mentions twice or more
+
+
+class _Story:
+    """A story's centroid: the sum of its members' unit TF-IDF vectors (IDF as of each member's arrival).
+
+    Freezing IDF per member lets the norms grow incrementally
+    (|S + v|² = |S|² + 2 S·v + |v|²), so joining costs the member's size, not the story's.
+    """
+
+    __slots__ = ("id", "members", "words", "names", "first_ts", "last_ts", "last_seq", "wsq", "nsq", "years",
+                 "tokens", "salient")
+
+    def __init__(self, story_id: int) -> None:
+        self.id = story_id
+        self.members: list[_Member] = []
+        self.words: dict[str, float] = {}
+        self.names: dict[str, float] = {}
+        self.first_ts: float | None = None
+        self.last_ts: float | None = None
+        self.last_seq = 0
+        self.wsq = 0.0
+        self.nsq = 0.0
+        self.years: Counter[int] = Counter()
+        self.tokens: Counter[str] = Counter()   # name word → members that mention it
+        self.salient: Counter[str] = Counter()  # name word → members for which it is salient
+
+    def absorb(self, words: dict[str, float], names: dict[str, float], member: _Member) -> None:
+        self.wsq = _grow(self.words, words, self.wsq)
+        self.nsq = _grow(self.names, names, self.nsq)
+        self.members.append(member)
+        self.years.update(member.years)
+        self.tokens.update(member.tokens)
+        self.salient.update(member.salient)
+        if member.ts is not None:
+            self.first_ts = member.ts if self.first_ts is None else min(self.first_ts, member.ts)
+            self.last_ts = member.ts if self.last_ts is None else max(self.last_ts, member.ts)
+
+
+def _grow(total: dict[str, float], vec: dict[str, float], sq: float) -> float:
+    """Add ``vec`` into ``total`` and return the new squared norm from the old one."""
+    cross = 0.0
+    own = 0.0
+    for t, v in vec.items():
+        old = total.get(t, 0.0)
+        cross += old * v
+        own += v * v
+        total[t] = old + v
+    return max(sq + 2.0 * cross + own, 0.0)
+
+
+def _dot(small: dict[str, float], big: dict[str, float]) -> float:
+    # The key intersection runs in C; only shared terms reach the Python loop.
+    return sum(small[t] * big[t] for t in small.keys() & big.keys())
+
+
+def _ts(date: datetime | None) -> float | None:
+    if date is None:
+        return None
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=UTC)
+    return date.timestamp()
+
+
+class StoryClusterer:
+    """Assigns a stream of :class:`StoryInput` to stories; independent of any store.
+
+    ``add`` returns an :class:`Assignment`; ``digest`` describes a story for
+    persistence; ``restore`` reloads a story's members without re-deciding
+    (how an ingest resumes from a stored state).
+    """
+
+    def __init__(self, config: ClusterConfig | None = None, frequencies: DocumentFrequencies | None = None,
+                 on_retire: Callable[[StoryDigest], None] | None = None) -> None:
+        self.config = config or ClusterConfig()
+        self.on_retire = on_retire
+        self.df = frequencies or DocumentFrequencies()
+        self._stories: dict[int, _Story] = {}
+        self._postings: dict[str, set[int]] = {}
+        self._story_of: dict[int, int] = {}
+        self._newest: float | None = None
+        self._seq = 0
+
+    # -- queries -----------------------------------------------------------------
+    def story_of(self, article_id: int) -> int | None:
+        """The active story holding ``article_id`` (None once that story has been retired)."""
+        return self._story_of.get(article_id)
+
+    @property
+    def active_stories(self) -> int:
+        return len(self._stories)
+
+    def assignments(self) -> dict[int, int]:
+        """article id → story id for every article still held in memory."""
+        return dict(self._story_of)
+
+    # -- the stream ----------------------------------------------------------------
+    def add(self, doc: StoryInput) -> Assignment:
+        if doc.id in self._story_of:
+            raise ValueError(f"article {doc.id} is already in story {self._story_of[doc.id]}")
+        words_raw = bag(doc.title, doc.text)
+        name_list = article_names(doc.text, doc.entities)
+        names_raw = entity_bag(name_list)
+        keys = sorted(set(words_raw) | {ENTITY_PREFIX + n for n in names_raw})
+        self.df.add(keys)
+        ts = _ts(doc.date)
+        self._advance(ts)
+        words, names = self._weigh(words_raw, ""), self._weigh(names_raw, ENTITY_PREFIX)
+        years = mentioned_years(doc.title, doc.text)
+        member = _Member(doc.id, doc.title, words, ts, years, *name_tokens(name_list))
+        scored = self._score_candidates(words, names, member)
+        cfg = self.config
+        if scored and scored[0][0] >= cfg.threshold:
+            best_score, best_id = scored[0]
+            story = self._stories[best_id]
+            self._join(story, words, names, member)
+            merged = self._repair(story, [sid for s, sid in scored[1:] if s >= cfg.threshold * 0.8])
+            return Assignment(doc.id, self._story_of[doc.id], best_score, False, merged, keys)
+        story = _Story(doc.id)
+        self._stories[story.id] = story
+        self._join(story, words, names, member)
+        return Assignment(doc.id, story.id, 0.0, True, [], keys)
+
+    def restore(self, story_id: int, docs: Iterable[StoryInput]) -> None:
+        """Put a stored story back in memory (members in stream order); frequencies untouched."""
+        story = self._stories.get(story_id)
+        if story is None:
+            story = self._stories[story_id] = _Story(story_id)
+        for doc in docs:
+            ts = _ts(doc.date)
+            self._advance(ts)
+            name_list = article_names(doc.text, doc.entities)
+            words = self._weigh(bag(doc.title, doc.text), "")
+            names = self._weigh(entity_bag(name_list), ENTITY_PREFIX)
+            self._join(story, words, names, _Member(doc.id, doc.title, words, ts,
+                                                    mentioned_years(doc.title, doc.text), *name_tokens(name_list)))
+
+    def replace_member(self, old_id: int, new_id: int, title: str | None = None) -> int | None:
+        """An article became a copy of ``new_id``: the new canonical takes its place in the story.
+
+        Its vector stays (the texts are near-duplicates); ``title`` replaces the
+        old title for headline choice.  Returns the story id, or None if the
+        story has been retired from memory.
+        """
+        story_id = self._story_of.pop(old_id, None)
+        if story_id is None:
+            return None
+        self._story_of[new_id] = story_id
+        for member in self._stories[story_id].members:
+            if member.id == old_id:
+                member.id = new_id
+                if title:
+                    member.title = title
+        return story_id
+
+    # -- internals -------------------------------------------------------------------
+    def _advance(self, ts: float | None) -> None:
+        self._seq += 1
+        if ts is not None and (self._newest is None or ts > self._newest):
+            self._newest = ts
+        if self._seq % 256 == 0:
+            self._retire()
+
+    def _retire(self) -> None:
+        """Drop stories that can take no more articles from memory and from the index."""
+        cfg = self.config
+        old: list[int] = []
+        if self._newest is not None:
+            horizon = self._newest - cfg.window_days * DAY
+            old = [sid for sid, s in self._stories.items() if s.last_ts is not None and s.last_ts < horizon]
+        excess = len(self._stories) - len(old) - cfg.max_active
+        if excess > 0:
+            gone = set(old)
+            rest = sorted((s.last_seq, sid) for sid, s in self._stories.items() if sid not in gone)
+            old += [sid for _, sid in rest[:excess]]
+        for sid in old:
+            if self.on_retire is not None:
+                self.on_retire(self.digest(sid))
+            self._drop(sid)
+
+    def _drop(self, story_id: int) -> None:
+        story = self._stories.pop(story_id)
+        for key in list(story.words) + [ENTITY_PREFIX + n for n in story.names]:
+            posting = self._postings.get(key)
+            if posting is not None:
+                posting.discard(story_id)
+                if not posting:
+                    del self._postings[key]
+        for member in story.members:
+            self._story_of.pop(member.id, None)
+
+    def _join(self, story: _Story, words: dict[str, float], names: dict[str, float], member: _Member) -> None:
+        for key in words:
+            if key not in story.words:
+                self._postings.setdefault(key, set()).add(story.id)
+        for name in names:
+            if name not in story.names:
+                self._postings.setdefault(ENTITY_PREFIX + name, set()).add(story.id)
+        story.absorb(words, names, member)
+        story.last_seq = self._seq
+        self._story_of[member.id] = story.id
+
+    def _weigh(self, raw: dict[str, float], prefix: str) -> dict[str, float]:
+        # DocumentFrequencies.idf inlined: this runs for every term of every article.
+        df, log = self.df.df, math.log
+        top = log(self.df.n_docs + 1) + 1.0
+        return normalise({t: v * (top - log(df.get(prefix + t, 0) + 1)) for t, v in raw.items()})
+
+    @staticmethod
+    def _salient(vec: dict[str, float], prefix: str, n: int) -> list[str]:
+        ranked = heapq.nlargest(n, ((v, t) for t, v in vec.items()))
+        return [prefix + t for _, t in ranked]
+
+    def _score_candidates(self, words: dict[str, float], names: dict[str, float],
+                          member: _Member) -> list[tuple[float, int]]:
+        cfg = self.config
+        ts, years = member.ts, member.years
+        votes: dict[int, float] = {}
+        idf = self.df.idf
+        for key in self._salient(words, "", cfg.query_terms) + self._salient(names, ENTITY_PREFIX,
+                                                                              cfg.query_entities):
+            posting = self._postings.get(key)
+            if not posting or len(posting) > cfg.max_postings:
+                continue
+            weight = idf(key)
+            for sid in posting:
+                votes[sid] = votes.get(sid, 0.0) + weight
+        if not votes:
+            return []
+        shortlist = heapq.nsmallest(cfg.candidates, votes.items(), key=lambda kv: (-kv[1], kv[0]))
+        scored = []
+        for sid, _ in shortlist:
+            story = self._stories[sid]
+            if not self._open_for(story, ts):
+                continue
+            sim = self._similarity(words, names, ts, story) * self._year_factor(ts, years, story)
+            if cfg.contrast:
+                sim *= 1.0 - cfg.contrast * self._contrast(member, story)
+            scored.append((sim, sid))
+        scored.sort(key=lambda p: (-p[0], p[1]))
+        return scored
+
+    def _open_for(self, story: _Story, ts: float | None) -> bool:
+        if ts is None or story.last_ts is None or story.first_ts is None:
+            return True
+        window = self.config.window_days * DAY
+        return story.first_ts - window <= ts <= story.last_ts + window
+
+    def _time_factor(self, ts: float | None, first: float | None, last: float | None) -> float:
+        if ts is None or first is None or last is None:
+            return 1.0
+        gap = max(0.0, first - ts, ts - last) / DAY
+        return 1.0 / (1.0 + gap / self.config.time_scale_days)
+
+    def _similarity(self, words: dict[str, float], names: dict[str, float], ts: float | None,
+                    story: _Story) -> float:
+        wn, nn = math.sqrt(story.wsq), math.sqrt(story.nsq)
+        cos_w = _dot(words, story.words) / wn if wn else 0.0
+        have_names = bool(names) and nn > 0.0
+        cos_n = _dot(names, story.names) / nn if have_names else 0.0
+        return self._combine(cos_w, cos_n, have_names) * self._time_factor(ts, story.first_ts, story.last_ts)
+
+    def _year_factor(self, ts: float | None, years: tuple[int, ...], story: _Story) -> float:
+        # Without a date, the first year an article names is usually its own
+        # (a dateline, "Published: April 10, 2007"); a story that never names
+        # that year is probably another instance of a similar event.
+        if ts is not None or not years or not story.years or years[0] in story.years:
+            return 1.0
+        return self.config.year_mismatch
+
+    def _contrast(self, member: _Member, story: _Story) -> float:
+        """How far an article and a story disagree on who and where, in [0, 1].
+
+        Twin events (two earthquakes, two players arrested) share their
+        vocabulary; what tells them apart is the names.  Disagreement needs
+        both sides: the story's core names (salient in at least half its
+        members) are missing from the article, *and* the article's own salient
+        names are missing from the story.  One side alone is common within one
+        event (a follow-up that drops the town's name, a new witness), so the
+        smaller of the two IDF-weighted missing shares is the measure.
+        """
+        if not member.salient or not story.salient:
+            return 0.0
+        idf = self.df.idf
+        n = len(story.members)
+        total = missing = 0.0
+        for t, k in story.salient.items():
+            w = idf(t) * k
+            total += w
+            if t not in member.tokens:
+                missing += w
+        story_side = missing / total
+        if story_side == 0.0:
+            return 0.0
+        total = missing = 0.0
+        for t in member.salient:
+            w = idf(t)
+            total += w
+            missing += w * (1.0 - story.tokens.get(t, 0) / n)
+        return min(story_side, missing / total)
+
+    def _combine(self, cos_w: float, cos_n: float, have_names: bool) -> float:
+        if not have_names:
+            return cos_w
+        a = self.config.entity_weight
+        return (1.0 - a) * cos_w + a * cos_n
+
+    def _story_similarity(self, a: _Story, b: _Story) -> float:
+        norm_w = math.sqrt(a.wsq * b.wsq)
+        norm_n = math.sqrt(a.nsq * b.nsq)
+        cos_w = _dot(a.words, b.words) / norm_w if norm_w else 0.0
+        cos_n = _dot(a.names, b.names) / norm_n if norm_n else 0.0
+        factor = 1.0
+        if a.first_ts is not None and b.first_ts is not None and a.last_ts is not None and b.last_ts is not None:
+            gap = max(0.0, a.first_ts - b.last_ts, b.first_ts - a.last_ts) / DAY
+            factor = 1.0 / (1.0 + gap / self.config.time_scale_days)
+        return self._combine(cos_w, cos_n, norm_n > 0.0) * factor
+
+    def _repair(self, story: _Story, others: list[int]) -> list[int]:
+        """Merge into ``story`` each other story whose centroid now agrees with it; the gone ids."""
+        merged: list[int] = []
+        for sid in others:
+            other = self._stories.get(sid)
+            if other is None or other is story:
+                continue
+            if self._story_similarity(story, other) >= self.config.merge_threshold:
+                keep = self._merge(story, other)
+                merged.append(other.id if keep is story else story.id)
+                story = keep
+        return merged
+
+    def _merge(self, a: _Story, b: _Story) -> _Story:
+        keep, gone = (a, b) if a.id < b.id else (b, a)
+        self._drop(gone.id)
+        for key in gone.words:
+            if key not in keep.words:
+                self._postings.setdefault(key, set()).add(keep.id)
+        for name in gone.names:
+            if name not in keep.names:
+                self._postings.setdefault(ENTITY_PREFIX + name, set()).add(keep.id)
+        keep.wsq = _grow(keep.words, gone.words, keep.wsq)
+        keep.nsq = _grow(keep.names, gone.names, keep.nsq)
+        keep.years.update(gone.years)
+        keep.tokens.update(gone.tokens)
+        keep.salient.update(gone.salient)
+        for member in gone.members:
+            keep.members.append(member)
+            self._story_of[member.id] = keep.id
+        keep.members.sort(key=lambda m: m.id)
+        for ts in (gone.first_ts, gone.last_ts):
+            if ts is not None:
+                keep.first_ts = ts if keep.first_ts is None else min(keep.first_ts, ts)
+                keep.last_ts = ts if keep.last_ts is None else max(keep.last_ts, ts)
+        keep.last_seq = self._seq
+        return keep
+
+    # -- summaries -----------------------------------------------------------------------
+    def digest(self, story_id: int, n_keywords: int = 8, n_entities: int = 8) -> StoryDigest:
+        """The story's headline (the member title closest to the centroid), keywords and names."""
+        story = self._stories[story_id]
+        best: tuple[float, int, _Member] | None = None
+        for member in story.members:
+            # The member whose vector lies closest to the centroid is the most
+            # typical one: its title names the story.
+            score = _dot(member.words, story.words)
+            if best is None or (score, -member.id) > (best[0], best[1]):
+                best = (score, -member.id, member)
+        assert best is not None
+        keywords = [t for _, t in heapq.nlargest(n_keywords, ((v, t) for t, v in story.words.items()))]
+        names = [t for _, t in heapq.nlargest(n_entities, ((v, t) for t, v in story.names.items()))]
+        return StoryDigest(id=story.id, members=sorted(m.id for m in story.members),
+                           headline=best[2].title, headline_article_id=best[2].id,
+                           keywords=keywords, entities=names)
+
+    def stories(self) -> Iterator[int]:
+        """Ids of the stories held in memory, oldest first."""
+        return iter(sorted(self._stories))
+
+
+def cluster_all(docs: Iterable[StoryInput], config: ClusterConfig | None = None) -> dict[int, int]:
+    """Cluster a whole stream; article id → story id (retired stories included)."""
+    clusterer = StoryClusterer(config)
+    out: dict[int, int] = {}
+    for doc in docs:
+        result = clusterer.add(doc)
+        out[doc.id] = result.story_id
+        if result.merged:
+            gone = set(result.merged)
+            for aid, sid in out.items():
+                if sid in gone:
+                    out[aid] = result.story_id
+    return out
