@@ -66,19 +66,19 @@ def synthesise(folder: Path, n: int, seed: int = 7) -> None:
             date=f"2017-02-{1 + i % 28:02d}T{i % 24:02d}:00:00Z", body=body), "utf-8")
 
 
-def run_ingest(folder: Path, db: Path, jobs: int) -> dict:
+def run_ingest(folder: Path, db: Path, jobs: int, enrich: bool) -> dict:
     code = (
         "import json,resource,sys,time\n"
         "from newsgrasp.ingest import IngestOptions, Ingester\n"
         "from newsgrasp.store import SQLiteStore\n"
         "s=SQLiteStore(sys.argv[2]); t=time.perf_counter()\n"
-        "r=Ingester(s,None,IngestOptions(jobs=int(sys.argv[3]))).run([sys.argv[1]])\n"
+        "r=Ingester(s,None,IngestOptions(jobs=int(sys.argv[3]),enrich=sys.argv[4]=='1')).run([sys.argv[1]])\n"
         "dt=time.perf_counter()-t; s.close()\n"
         "kids=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
         "print(json.dumps({'seconds':dt,'new':r.new,'copies':r.copies,'failed':r.failed,"
         "'rss_mb':resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024,'worker_mb':kids/1024}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(folder), str(db), str(jobs)],
+    out = subprocess.run([sys.executable, "-c", code, str(folder), str(db), str(jobs), "1" if enrich else "0"],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -100,6 +100,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     ap.add_argument("--jobs", type=int, default=1, help="extraction processes for newsgrasp")
+    ap.add_argument("--enrich", action="store_true",
+                    help="also analyse every article (spaCy entities, quotes, events); off by default so the "
+                         "figures measure fetch/extract/dedup/store, see bench_understand.py for analysis")
     ap.add_argument("--reference-pages", type=int, default=1000, help="pages for the trafilatura reference")
     args = ap.parse_args()
 
@@ -117,7 +120,7 @@ def main() -> None:
             folder.mkdir()
             for f in files[:size]:
                 (folder / f.name).symlink_to(f)
-            result = run_ingest(folder, Path(tmp, f"n{size}.db"), args.jobs)
+            result = run_ingest(folder, Path(tmp, f"n{size}.db"), args.jobs, args.enrich)
             print(f"{size:>9} {size / result['seconds']:>13.1f} {result['rss_mb']:>12.0f} "
                   f"{result['worker_mb']:>10.0f} {result['new']:>7} "
                   f"{result['copies']:>7} {result['failed']:>7}", flush=True)

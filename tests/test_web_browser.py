@@ -8,6 +8,7 @@ whose every field carries script payloads and checks that nothing ran.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,7 +80,7 @@ def test_reader_follows_a_story_to_an_events_evidence(browser, desk, width):
     evidence = page.locator("a.evidence-link").first
     sentence = evidence.locator("xpath=..").inner_text()
     evidence.click()
-    assert "/articles/" in page.url and "#s" in page.url
+    page.wait_for_url(re.compile(r"/articles/\d+#s\d+$"))
     anchor = page.url.split("#", 1)[1]
     target = page.locator(f"#{anchor}")
     assert target.is_visible()
@@ -105,11 +106,12 @@ def test_relations_chart_point_opens_its_events(browser, desk, width):
     label = points.first.get_attribute("aria-label") or ""
     expected = int(label.split(": ", 1)[1].split(" event", 1)[0])
     points.first.locator("rect").last.click()
+    page.wait_for_url(re.compile(r"point=.*#events$"))
     page.wait_for_selector("#events")
-    assert "point=" in page.url
     assert page.locator("#events .events li").count() == expected
     page.locator("#events a.evidence-link").first.click()
-    assert "#s" in page.url and page.locator(".sentence:target").count() == 1
+    page.wait_for_url(re.compile(r"/articles/\d+#s\d+$"))
+    assert page.locator(".sentence:target").count() == 1
     page.close()
 
 
@@ -147,7 +149,7 @@ def test_keyboard_reaches_the_skip_link_and_main_content(browser, desk):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "focus is visible"
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    page.wait_for_url(re.compile(r"#main$"))
     for _ in range(12):
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.tagName") in ("A", "INPUT", "SELECT", "BUTTON")
@@ -163,6 +165,7 @@ def test_pages_read_without_javascript(browser, desk):
     assert page.locator("#h-coverage").is_visible()
     page.goto(desk + "/relations?a=USA&b=RUS")
     page.locator("svg.chart a.point rect").last.click()
+    page.wait_for_url(re.compile(r"#events$"))
     assert page.locator("#events").is_visible(), "even the chart's points are plain links"
     context.close()
 

@@ -3,6 +3,8 @@
 The public API is re-exported here; everything else is internal and may move.
 """
 
+from typing import Any
+
 from ._version import __version__
 from .dedup import NearDuplicateIndex, content_hash
 from .export import export_articles
@@ -52,5 +54,15 @@ __all__ = [
     "Story", "StoryFilter", "StoryMember", "StoryClusterer", "ClusterConfig", "rebuild_stories",
     "Analysis", "Actor", "EntityRecord", "EventRecord", "QuoteRecord", "StoredEvent", "StoredQuote",
     "EventFilter", "QuoteFilter", "ActorActivity", "DyadPoint", "Analyzer", "enrich_store", "resolve_actor",
+    "create_app",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The web app pulls in FastAPI; load it only when someone asks for it.
+    if name == "create_app":
+        from .web import create_app
+
+        return create_app
+    raise AttributeError(f"module 'newsgrasp' has no attribute {name!r}")

@@ -344,7 +344,10 @@ class SQLiteUnderstandMixin:
             clauses.append("e.mode = 'asserted'")
         if flt.actor:
             sql, args = _actor_match(flt.actor)
-            clauses.append(f"(e.source_id IN ({sql}) OR e.target_id IN ({sql}))")
+            # A UNION of two indexed lookups: with "source IN (..) OR target IN (..)"
+            # SQLite scans every event instead of using events_source / events_target.
+            clauses.append(f"e.id IN (SELECT id FROM events WHERE source_id IN ({sql}) "
+                           f"UNION SELECT id FROM events WHERE target_id IN ({sql}))")
             params += args + args
         if flt.dyad is not None:
             first, first_args = _actor_match(flt.dyad[0])
@@ -354,8 +357,9 @@ class SQLiteUnderstandMixin:
                 clauses.append(forward)
                 params += first_args + second_args
             else:
-                backward = f"(e.source_id IN ({second}) AND e.target_id IN ({first}))"
-                clauses.append(f"({forward} OR {backward})")
+                clauses.append(f"e.id IN (SELECT id FROM events WHERE source_id IN ({first}) AND target_id IN "
+                               f"({second}) UNION SELECT id FROM events WHERE source_id IN ({second}) "
+                               f"AND target_id IN ({first}))")
                 params += first_args + second_args + second_args + first_args
         if flt.category:
             clauses.append("e.category = ?")

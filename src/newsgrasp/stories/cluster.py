@@ -10,11 +10,15 @@ EMNLP 2018) with its own choices:
   updated within ``window_days`` of the newest article seen): an article looks
   up only its most salient terms and names, so its cost depends on how many
   stories are live, never on how many are stored;
-* similarity combines term cosine, name cosine and time distance; the article
-  joins the best story above ``threshold``;
+* similarity combines term cosine, name cosine and time distance, lowered when
+  article and story disagree on their salient names (twin events: two
+  earthquakes, two players arrested) and, optionally, blended with a sentence
+  embedding's cosine (``embedder``, off by default: see ``embed.py``); the
+  article joins the best story above ``threshold``;
 * repair: when an article joins a story, the other stories it also resembles
   are compared with the grown story and merged into it if their centroids now
-  agree (a story split early gets joined once later coverage bridges it).
+  agree and their names do not disagree (a story split early gets joined once
+  later coverage bridges it).
 
 Everything is deterministic: ties break on the lower story id, and dict/set
 iteration never decides anything.
@@ -25,15 +29,24 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ..records import StoryDigest, StoryInput
-from .features import DocumentFrequencies, article_names, bag, entity_bag, mentioned_years, name_tokens, normalise
+from .features import (
+    DocumentFrequencies,
+    article_names,
+    bag,
+    entity_bag,
+    mentioned_years,
+    name_tokens,
+    normalise,
+)
 
 ENTITY_PREFIX = "@"  # keeps names and words apart in one frequency table
 DAY = 86400.0
+REPAIR_SHARE = 0.8  # runner-up stories within this share of the join threshold are merge candidates
 
 
 @dataclass(slots=True)
@@ -46,12 +59,16 @@ class ClusterConfig:
     window_days: float = 3.0         # a story quiet longer than this takes no new article
     time_scale_days: float = 2.0     # similarity halves at this distance from a story's span
     year_mismatch: float = 0.5       # undated article naming none of a story's years: similarity × this
-    contrast: float = 0.0            # similarity × (1 - contrast × name disagreement), see _contrast
+    contrast: float = 0.3            # similarity × (1 - contrast × name disagreement), see _contrast
     query_terms: int = 12            # salient terms an article looks up in the index
     query_entities: int = 6
     candidates: int = 8              # stories scored exactly per article
     max_postings: int = 2000         # longer posting lists are skipped (too common to discriminate)
     max_active: int = 20000          # cap on stories held in memory when nothing has a date
+    # Optional dense signal: a function from an article to a vector (e.g. a MiniLM
+    # sentence embedding); its cosine with the story's mean vector is blended in.
+    embedder: Callable[[StoryInput], Sequence[float]] | None = None
+    embedding_weight: float = 0.5
 
 
 @dataclass(slots=True)
@@ -75,6 +92,7 @@ class _Member:
     years: tuple[int, ...] = ()
     tokens: frozenset[str] = frozenset()   # words of the names it mentions
     salient: frozenset[str] = frozenset()  # ...those it mentions twice or more
+    emb: list[float] | None = None         # unit embedding, when an embedder is configured
 
 
 class _Story:
@@ -85,7 +103,7 @@ class _Story:
     """
 
     __slots__ = ("id", "members", "words", "names", "first_ts", "last_ts", "last_seq", "wsq", "nsq", "years",
-                 "tokens", "salient")
+                 "tokens", "salient", "emb")
 
     def __init__(self, story_id: int) -> None:
         self.id = story_id
@@ -100,6 +118,7 @@ class _Story:
         self.years: Counter[int] = Counter()
         self.tokens: Counter[str] = Counter()   # name word → members that mention it
         self.salient: Counter[str] = Counter()  # name word → members for which it is salient
+        self.emb: list[float] | None = None      # sum of members' unit embeddings
 
     def absorb(self, words: dict[str, float], names: dict[str, float], member: _Member) -> None:
         self.wsq = _grow(self.words, words, self.wsq)
@@ -108,6 +127,8 @@ class _Story:
         self.years.update(member.years)
         self.tokens.update(member.tokens)
         self.salient.update(member.salient)
+        if member.emb is not None:
+            self.emb = _vsum(self.emb, member.emb)
         if member.ts is not None:
             self.first_ts = member.ts if self.first_ts is None else min(self.first_ts, member.ts)
             self.last_ts = member.ts if self.last_ts is None else max(self.last_ts, member.ts)
@@ -127,7 +148,17 @@ def _grow(total: dict[str, float], vec: dict[str, float], sq: float) -> float:
 
 def _dot(small: dict[str, float], big: dict[str, float]) -> float:
     # The key intersection runs in C; only shared terms reach the Python loop.
-    return sum(small[t] * big[t] for t in small.keys() & big.keys())
+    return sum([small[t] * big[t] for t in small.keys() & big.keys()])
+
+
+def _vsum(total: list[float] | None, vec: list[float]) -> list[float]:
+    # strict: an embedder that changes its dimension mid-stream is an error, not a truncation.
+    return list(vec) if total is None else [a + b for a, b in zip(total, vec, strict=True)]
+
+
+def _cosine(unit: list[float], total: list[float]) -> float:
+    norm = math.sqrt(sum(x * x for x in total))
+    return sum(a * b for a, b in zip(unit, total, strict=True)) / norm if norm else 0.0
 
 
 def _ts(date: datetime | None) -> float | None:
@@ -183,14 +214,14 @@ class StoryClusterer:
         self._advance(ts)
         words, names = self._weigh(words_raw, ""), self._weigh(names_raw, ENTITY_PREFIX)
         years = mentioned_years(doc.title, doc.text)
-        member = _Member(doc.id, doc.title, words, ts, years, *name_tokens(name_list))
+        member = _Member(doc.id, doc.title, words, ts, years, *self._tokens(name_list), self._embed(doc))
         scored = self._score_candidates(words, names, member)
         cfg = self.config
         if scored and scored[0][0] >= cfg.threshold:
             best_score, best_id = scored[0]
             story = self._stories[best_id]
             self._join(story, words, names, member)
-            merged = self._repair(story, [sid for s, sid in scored[1:] if s >= cfg.threshold * 0.8])
+            merged = self._repair(story, [sid for s, sid in scored[1:] if s >= cfg.threshold * REPAIR_SHARE])
             return Assignment(doc.id, self._story_of[doc.id], best_score, False, merged, keys)
         story = _Story(doc.id)
         self._stories[story.id] = story
@@ -209,7 +240,8 @@ class StoryClusterer:
             words = self._weigh(bag(doc.title, doc.text), "")
             names = self._weigh(entity_bag(name_list), ENTITY_PREFIX)
             self._join(story, words, names, _Member(doc.id, doc.title, words, ts,
-                                                    mentioned_years(doc.title, doc.text), *name_tokens(name_list)))
+                                                    mentioned_years(doc.title, doc.text), *self._tokens(name_list),
+                                                    self._embed(doc)))
 
     def replace_member(self, old_id: int, new_id: int, title: str | None = None) -> int | None:
         """An article became a copy of ``new_id``: the new canonical takes its place in the story.
@@ -266,12 +298,11 @@ class StoryClusterer:
             self._story_of.pop(member.id, None)
 
     def _join(self, story: _Story, words: dict[str, float], names: dict[str, float], member: _Member) -> None:
-        for key in words:
-            if key not in story.words:
-                self._postings.setdefault(key, set()).add(story.id)
-        for name in names:
-            if name not in story.names:
-                self._postings.setdefault(ENTITY_PREFIX + name, set()).add(story.id)
+        postings, sid = self._postings, story.id
+        for key in words.keys() - story.words.keys():
+            postings.setdefault(key, set()).add(sid)
+        for name in names.keys() - story.names.keys():
+            postings.setdefault(ENTITY_PREFIX + name, set()).add(sid)
         story.absorb(words, names, member)
         story.last_seq = self._seq
         self._story_of[member.id] = story.id
@@ -304,17 +335,34 @@ class StoryClusterer:
         if not votes:
             return []
         shortlist = heapq.nsmallest(cfg.candidates, votes.items(), key=lambda kv: (-kv[1], kv[0]))
+        floor = cfg.threshold * REPAIR_SHARE
         scored = []
         for sid, _ in shortlist:
             story = self._stories[sid]
             if not self._open_for(story, ts):
                 continue
-            sim = self._similarity(words, names, ts, story) * self._year_factor(ts, years, story)
-            if cfg.contrast:
+            sim = self._similarity(words, names, ts, story)
+            if member.emb is not None and story.emb is not None:
+                e = cfg.embedding_weight
+                sim = (1.0 - e) * sim + e * _cosine(member.emb, story.emb)
+            sim *= self._year_factor(ts, years, story)
+            # Contrast only lowers a score: below the lowest bar any caller uses it changes nothing.
+            if cfg.contrast and sim >= floor:
                 sim *= 1.0 - cfg.contrast * self._contrast(member, story)
             scored.append((sim, sid))
         scored.sort(key=lambda p: (-p[0], p[1]))
         return scored
+
+    def _tokens(self, names: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+        # Only the contrast factor reads name words: skip them when it is off.
+        return name_tokens(names) if self.config.contrast else (frozenset(), frozenset())
+
+    def _embed(self, doc: StoryInput) -> list[float] | None:
+        if self.config.embedder is None:
+            return None
+        vec = [float(x) for x in self.config.embedder(doc)]
+        norm = math.sqrt(sum(x * x for x in vec))
+        return [x / norm for x in vec] if norm else None
 
     def _open_for(self, story: _Story, ts: float | None) -> bool:
         if ts is None or story.last_ts is None or story.first_ts is None:
@@ -349,31 +397,50 @@ class StoryClusterer:
 
         Twin events (two earthquakes, two players arrested) share their
         vocabulary; what tells them apart is the names.  Disagreement needs
-        both sides: the story's core names (salient in at least half its
-        members) are missing from the article, *and* the article's own salient
-        names are missing from the story.  One side alone is common within one
-        event (a follow-up that drops the town's name, a new witness), so the
-        smaller of the two IDF-weighted missing shares is the measure.
+        both sides: the story's salient name words (weighted by IDF and by how
+        many members make them salient) are missing from the article, *and*
+        the article's own salient name words are rare in the story's members.
+        One side alone is common within one event (a follow-up that drops the
+        town's name, a new witness), so the smaller share is the measure.
+        Measured on ECB+ dev (mean of 3 orders, join and merge both damped):
+        contrast 0 → pairwise F1 0.808, 0.2 → 0.831, 0.3 → 0.835, 0.5 → 0.825,
+        1.0 → 0.770 (past 0.3 recall falls faster than precision rises);
+        headlines carry no body names, so UCI is unchanged.
         """
         if not member.salient or not story.salient:
             return 0.0
-        idf = self.df.idf
-        n = len(story.members)
+        df, log = self.df.df, math.log
+        top = log(self.df.n_docs + 1) + 1.0  # DocumentFrequencies.idf, inlined
+        tokens = member.tokens
         total = missing = 0.0
         for t, k in story.salient.items():
-            w = idf(t) * k
+            w = (top - log(df.get(t, 0) + 1)) * k
             total += w
-            if t not in member.tokens:
+            if t not in tokens:
                 missing += w
-        story_side = missing / total
-        if story_side == 0.0:
+        if missing == 0.0:
             return 0.0
+        story_side = missing / total
+        n = len(story.members)
+        seen = story.tokens
         total = missing = 0.0
         for t in member.salient:
-            w = idf(t)
+            w = top - log(df.get(t, 0) + 1)
             total += w
-            missing += w * (1.0 - story.tokens.get(t, 0) / n)
+            missing += w * (1.0 - seen.get(t, 0) / n)
         return min(story_side, missing / total)
+
+    def _side(self, a: _Story, b: _Story) -> float:
+        """Share of ``a``'s salient name words (IDF- and member-weighted) that ``b``'s members lack."""
+        df, log = self.df.df, math.log
+        top = log(self.df.n_docs + 1) + 1.0
+        n = len(b.members)
+        total = missing = 0.0
+        for t, k in a.salient.items():
+            w = (top - log(df.get(t, 0) + 1)) * k
+            total += w
+            missing += w * (1.0 - b.tokens.get(t, 0) / n)
+        return missing / total if total else 0.0
 
     def _combine(self, cos_w: float, cos_n: float, have_names: bool) -> float:
         if not have_names:
@@ -399,7 +466,10 @@ class StoryClusterer:
             other = self._stories.get(sid)
             if other is None or other is story:
                 continue
-            if self._story_similarity(story, other) >= self.config.merge_threshold:
+            sim = self._story_similarity(story, other)
+            if self.config.contrast and story.salient and other.salient:
+                sim *= 1.0 - self.config.contrast * min(self._side(story, other), self._side(other, story))
+            if sim >= self.config.merge_threshold:
                 keep = self._merge(story, other)
                 merged.append(other.id if keep is story else story.id)
                 story = keep
@@ -419,6 +489,8 @@ class StoryClusterer:
         keep.years.update(gone.years)
         keep.tokens.update(gone.tokens)
         keep.salient.update(gone.salient)
+        if gone.emb is not None:
+            keep.emb = _vsum(keep.emb, gone.emb)
         for member in gone.members:
             keep.members.append(member)
             self._story_of[member.id] = keep.id

@@ -37,7 +37,7 @@ december said says will would can could should must update updated breaking excl
 """.split())
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019.\-][^\W_]+)*", re.UNICODE)
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"\u201c\u2018(\n]\s*)$")
+_OPENERS = frozenset(".!?:;\"\u201c\u2018(")  # a name after one of these may just open a sentence
 
 TITLE_WEIGHT = 2.0
 LEAD_CHARS = 1500
@@ -85,29 +85,42 @@ def entity_names(text: str) -> list[str]:
     in Title Case produce false names; callers leave titles out.
     """
     out: list[str] = []
+    held: list[tuple[int, str]] = []  # sentence-initial lone words: (position in out, word)
     for match in _CAP_RUN.finditer(text):
         at = match.start()
-        at_start = at == 0 or bool(_SENTENCE_START.search(text[max(0, at - 3):at]))
+        before = text[max(0, at - 3):at]
+        kept = before.rstrip()
+        # After sentence punctuation (then spaces), a line break, or nothing: a sentence may open here.
+        at_start = not kept or kept[-1] in _OPENERS or "\n" in before[len(kept):]
         run: list[str] = []
         for word in match.group().split():
             if word.lower() in _NOT_NAMES:
                 if run:
-                    _flush(run, at_start, out)
+                    _flush(run, at_start, out, held)
                     run = []
                 at_start = False
                 continue
             run.append(word)
         if run:
-            _flush(run, at_start, out)
+            _flush(run, at_start, out, held)
+    if held:
+        # A lone word opening a sentence is a name after all when the article
+        # also uses it inside a name ("Jackson said" after "Vincent Jackson").
+        known = {w for name in out for w in name.split()}
+        for pos, word in reversed(held):
+            if word in known:
+                out.insert(pos, word)
     return out
 
 
-def _flush(run: list[str], at_start: bool, out: list[str]) -> None:
-    if len(run) == 1 and at_start:
-        return
+def _flush(run: list[str], at_start: bool, out: list[str], held: list[tuple[int, str]]) -> None:
     name = " ".join(w.lower().replace("\u2019", "'").removesuffix("'s").replace("-", " ") for w in run)
-    if len(name) >= 2 and not name.isdigit():
-        out.append(name)
+    if len(name) < 2 or name.isdigit():
+        return
+    if len(run) == 1 and at_start:
+        held.append((len(out), name))
+        return
+    out.append(name)
 
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -123,16 +136,12 @@ def mentioned_years(title: str, text: str, limit: int = 3000) -> tuple[int, ...]
 
 def bag(title: str, text: str) -> dict[str, float]:
     """Sublinear term weights of one article: title and lead count more than the tail."""
-    counts: Counter[str] = Counter()
-    weights: dict[str, float] = {}
-    for term in terms(title):
-        weights[term] = weights.get(term, 0.0) + TITLE_WEIGHT
     lead, tail = text[:LEAD_CHARS], text[LEAD_CHARS:]
-    for term in terms(lead):
-        weights[term] = weights.get(term, 0.0) + LEAD_WEIGHT
-    counts.update(terms(tail))
-    for term, n in counts.items():
-        weights[term] = weights.get(term, 0.0) + n
+    # Counter counts in C; the Python loops below run once per distinct term.
+    weights: dict[str, float] = dict(Counter(terms(tail))) if tail else {}
+    for part, boost in ((lead, LEAD_WEIGHT), (title, TITLE_WEIGHT)):
+        for term, n in Counter(terms(part)).items():
+            weights[term] = weights.get(term, 0.0) + boost * n
     return {t: 1.0 + math.log(w) if w >= 1.0 else w for t, w in weights.items()}
 
 

@@ -12,7 +12,7 @@ from ..records import EventFilter, Story, StoryFilter, StorySummary
 from ..store.base import Store
 from .api import _ERRORS, _NOT_FOUND, StoreDep
 from .facets import data_now
-from .params import MAX_PAGE, OFFSET_CURSOR, Filters, api_filters
+from .params import MAX_PAGE, OFFSET_CURSOR, VISIBLE, Filters, api_filters
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -125,7 +125,7 @@ Sort = Literal["top", "biggest", "latest"]
 
 @router.get("/stories", response_model=StoryPage, responses=_ERRORS)
 def stories(store: StoreDep, flt: Annotated[Filters, Depends(api_filters)], sort: Sort = "top",
-            actor: Annotated[str | None, Query(max_length=100, pattern=r"\S",
+            actor: Annotated[str | None, Query(max_length=100, pattern=VISIBLE,
                                                description="Code prefix or part of a name.")] = None,
             country: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3.")] = None,
             limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,

@@ -23,7 +23,7 @@ from ..records import (
 from ..store.base import Store
 from .api import _ERRORS, _NOT_FOUND, _TABLE_RESPONSES, ArticleId, StoreDep, table_response
 from .cache import TTLCache
-from .params import MAX_PAGE, OFFSET_CURSOR, OnDay
+from .params import MAX_PAGE, OFFSET_CURSOR, VISIBLE, OnDay
 
 Day = date  # a field of EventOut is called `date`
 # Written like an actor code ("RUS", "RUS GOV"): read as a code prefix, as the store does.
@@ -31,11 +31,11 @@ _CODE = re.compile(r"^[A-Z]{3}( [A-Z]{3})*$")
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
-ActorSpec = Annotated[str, Query(min_length=1, max_length=100, pattern=r"\S",
+ActorSpec = Annotated[str, Query(min_length=1, max_length=100, pattern=VISIBLE,
                                  description="Actor code prefix (RUS, 'RUS GOV') or part of a name (Putin).")]
-OptActor = Annotated[str | None, Query(max_length=100, pattern=r"\S",
+OptActor = Annotated[str | None, Query(max_length=100, pattern=VISIBLE,
                                        description="Actor code prefix (RUS, 'RUS GOV') or part of a name.")]
-Dyad = Annotated[str | None, Query(pattern=r"^[^,]*\S[^,]*,[^,]*\S[^,]*$", max_length=201,
+Dyad = Annotated[str | None, Query(pattern=rf"^[^,]*{VISIBLE}[^,]*,[^,]*{VISIBLE}[^,]*$", max_length=201,
                                    description="Two actors, comma-separated: USA,RUS (either direction "
                                                "unless directed=true).")]
 OffsetCursor = Annotated[str | None, Query(pattern=OFFSET_CURSOR, description="next_cursor of the previous page.")]

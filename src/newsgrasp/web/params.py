@@ -63,13 +63,23 @@ _LANG = Query(max_length=20, description="ISO 639-1 language code, e.g. en.")
 # Keyset cursors as the store writes them: "<unix time>:<id>", or "n:<id>" past the undated.
 ARTICLE_CURSOR = r"^(n|-?[0-9]{1,12}(\.[0-9]{1,6})?):[0-9]{1,18}$"
 OFFSET_CURSOR = r"^[0-9]{1,9}$"
+# At least one visible character: the store folds whitespace and control characters away.
+VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f]"
 
 
 def _no_numbers(value: object) -> object:
     # Pydantic would read "0.5" as seconds since 1970; nobody means that in a news filter.
-    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+    if isinstance(value, int | float) or (isinstance(value, str) and _is_number(value)):
         raise ValueError("expected a date or datetime like 2017-01-28 or 2017-01-28T12:00:00Z")
     return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 When = Annotated[datetime, BeforeValidator(_no_numbers)]
