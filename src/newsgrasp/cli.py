@@ -546,9 +546,16 @@ def demo(db: str | None, query: str, quiet: bool, serve: bool, enrich: bool) -> 
         for hit in hits:
             out.print(f"  [cyan]{hit.id:>4}[/]  {escape(hit.title)}  [dim]({escape(hit.source or '?')})[/]")
             out.print(f"        {_highlight(hit.snippet)}")
+        from .records import StoryFilter
+
+        out.print("\n[bold]Biggest stories:[/]")
+        for story in store.list_stories(StoryFilter(sort="biggest", limit=5)):
+            out.print(f"  [cyan]{story.id:>4}[/]  {escape(story.headline)}  "
+                      f"[dim]({story.articles} articles, {story.copies} {'copy' if story.copies == 1 else 'copies'}, "
+                      f"{len(story.outlets)} outlets)[/]")
         where = f" --db {db}" if db else ""
-        out.print(f"\nNext: newsgrasp search 'Putin AND call'{where} · newsgrasp show ID{where} · "
-                  f"newsgrasp stats{where}")
+        out.print(f"\nNext: newsgrasp story ID{where} · newsgrasp events --dyad USA-RUS{where} · "
+                  f"newsgrasp quotes{where} · newsgrasp serve{where}")
         if serve:
             err.print("Demo site running; Ctrl-C to stop.")
             try:
