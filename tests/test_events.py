@@ -144,6 +144,50 @@ def test_threat_and_request_govern_what_they_announce(events_of) -> None:
     assert (_code(request.source), _code(request.target)) == ("DEU GOV", "TUR")
 
 
+
+@pytest.mark.parametrize("text", [
+    "The chancellor said it was far too early to talk about lifting sanctions against Russia.",
+    "Paris said it was premature to discuss easing sanctions on Iran.",
+    "The cabinet is considering lifting sanctions on Venezuela.",
+    "Lawmakers opened a debate over easing sanctions on Cuba.",
+    "Italy raised the question of lifting sanctions on Russia.",
+    "Brussels weighed whether to withdraw its envoys from Turkey.",
+])
+def test_acts_only_talked_about_are_not_asserted(events_of, text: str) -> None:
+    events = events_of(text)
+    retreats = [e for e in events if e.category in ("RETREAT", "CONCEDE")]
+    assert retreats, f"no retreat coded in {text!r}: {[(e.category, e.trigger) for e in events]}"
+    assert all(e.mode != "asserted" for e in retreats), [(e.category, e.trigger, e.mode) for e in retreats]
+
+
+def test_talks_happen_but_their_topic_does_not(events_of) -> None:
+    events = events_of("Merkel talked with Putin on Friday about easing sanctions on Russia.")
+    talk = _one(events, "CONSULT")
+    assert (_code(talk.source), _code(talk.target), talk.mode) == ("DEU GOV", "RUS GOV", "asserted")
+    assert all(e.mode == "hypothetical" for e in events if e.category in ("RETREAT", "CONCEDE"))
+    # What a modifier says of the topic is a fact: these sanctions were imposed.
+    imposed = _one(events_of("The ministers discussed sanctions that Washington imposed on Moscow."), "SANCTION")
+    assert (_code(imposed.source), _code(imposed.target), imposed.mode) == ("USA GOV", "RUS GOV", "asserted")
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    # Obama left office on 2017-01-20: a past act is coded by the office he held then.
+    ("In early November, President Barack Obama accused Russia of hacking.", "USA GOV"),
+    ("In 2015, Barack Obama accused Russia of hacking.", "USA GOV"),
+    ("On Monday, Barack Obama accused Russia of hacking.", "USA ELI"),
+    # "January" spans both terms: the article date's coding stands.
+    ("In January, Barack Obama accused Russia of hacking.", "USA ELI"),
+])
+def test_people_are_coded_by_their_office_on_the_event_date(events_of, text: str, code: str) -> None:
+    ev = _one(events_of(text, date(2017, 2, 14)), "ACCUSE")
+    assert (_code(ev.source), _code(ev.target)) == (code, "RUS")
+
+
+def test_future_events_keep_the_article_date_coding(events_of) -> None:
+    # Offices to come are unknown to the reporter: the article date's office stands.
+    ev = _one(events_of("In March, Barack Obama will accuse Russia of hacking.", date(2017, 1, 10)), "ACCUSE")
+    assert _code(ev.source) == "USA GOV" and ev.date == date(2017, 3, 1)
+
 # --- no political event ----------------------------------------------------------------------------
 
 

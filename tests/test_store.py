@@ -488,3 +488,16 @@ def test_upgrade_from_schema_1_keeps_articles(tmp_path):
         assert [s.article.title for s in db.iter_articles()] == ["Old title"]
         assert db.search("old")[0].title == "Old title"
         db.note_skipped_url("https://a/", "not an article")
+
+
+def test_ranked_pages_rank_only_the_newest_matches_of_a_huge_result(store, monkeypatch):
+    monkeypatch.setattr(sqlite_backend, "RANK_WINDOW", 3)
+    ids = [store.add_article(art(f"Report {i}", "sanctions " * (10 - i)), content_hash=f"h{i}") for i in range(6)]
+    # The oldest articles mention the word most, so plain bm25 would rank them first.
+    everything = store.search("sanctions")
+    assert [h.id for h in everything][:2] == ids[:2]
+    page = store.search("sanctions", ArticleFilter(limit=2))
+    assert {h.id for h in page} <= set(ids[-3:])
+    assert [h.id for h in page] == sorted(ids[-3:])[:2]
+    # A page beyond the window falls back to ranking every match.
+    assert len(store.search("sanctions", ArticleFilter(limit=5))) == 5

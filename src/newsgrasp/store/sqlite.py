@@ -48,6 +48,11 @@ SNIPPET_END = HIGHLIGHT_END
 SNIPPET_ELLIPSIS = "\u2026"
 SNIPPET_TOKENS = 32
 TITLE_WEIGHT = 5.0
+# bm25 must score every match before it can sort, which is what makes a query
+# that hits a large share of a big store slow.  A ranked page (a search with a
+# limit) only ranks the most recently stored RANK_WINDOW matches: for news, the
+# newest of tens of thousands of matches are the ones a reader is after.
+RANK_WINDOW = 10_000
 BUSY_TIMEOUT_S = 30.0
 PAGE_SIZE = 500  # rows per keyset page when streaming
 
@@ -653,6 +658,11 @@ class SQLiteStore(SQLiteStoryMixin, SQLiteUnderstandMixin, Store):
         flt = flt or ArticleFilter()
         match = prepare_query(query)
         clauses, params = _filter_sql(flt)
+        if flt.limit is not None and flt.offset + flt.limit <= RANK_WINDOW:
+            floor = self._rank_window_floor(query, match)
+            if floor is not None:
+                clauses.append("articles_fts.rowid >= ?")
+                params.append(floor)
         where = "".join(f" AND {c}" for c in clauses)
         sql = (
             "SELECT a.id, a.title, a.url, a.outlet, a.published, a.language, "
@@ -680,6 +690,18 @@ class SQLiteStore(SQLiteStoryMixin, SQLiteUnderstandMixin, Store):
             )
             for r in rows
         ]
+
+    def _rank_window_floor(self, query: str, match: str) -> int | None:
+        """The lowest rowid among the newest RANK_WINDOW matches, or None when there are fewer."""
+        try:
+            row = self._reader().execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                [match, RANK_WINDOW - 1]).fetchone()
+        except sqlite3.Error as exc:
+            if _is_query_error(exc):
+                raise _query_error(query, exc) from None
+            raise StoreError(f"search failed: {exc}") from exc
+        return None if row is None else int(row[0])
 
     def _pages(self, select: str, clauses: list[str], params: list[Any],
                limit: int | None, offset: int) -> Iterator[sqlite3.Row]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..records import Actor, EntityRecord, Mention
@@ -154,6 +154,39 @@ def _resolve(text: str, on: date | None) -> Actor | None:
     except ImportError:  # pragma: no cover
         return _country_only(text)
     return resolve_actor(text, on)
+
+
+def _dated_actor(actor: Actor | None, when: date | None, precision: str, on: date | None) -> Actor | None:
+    """A person coded by the office they held when the event happened, not when it was reported:
+    "in late December, President Obama ordered ..." in a February 2017 story is USA GOV, not ELI.
+
+    Only past events are recoded (offices to come are unknown), and only when the whole period the
+    date stands for ("December" is a month) agrees on the office.
+    """
+    if actor is None or actor.kind != "person" or not actor.name or when is None or on is None:
+        return actor
+    try:
+        from .actors import as_day, resolve_actor
+    except ImportError:  # pragma: no cover
+        return actor
+    today = as_day(on)
+    if today is None or when >= today:
+        return actor
+    if precision == "year":
+        first, last = date(when.year, 1, 1), date(when.year, 12, 31)
+    elif precision == "month":
+        first = date(when.year, when.month, 1)
+        last = date(when.year + when.month // 12, when.month % 12 + 1, 1) - timedelta(days=1)
+    else:
+        first = last = when
+    last = min(last, today - timedelta(days=1))
+    # Recode only what the name alone gives on the article date; context ("former") stays.
+    if resolve_actor(actor.name, today) != actor:
+        return actor
+    then = resolve_actor(actor.name, first)
+    if then is None or then.name != actor.name or then != resolve_actor(actor.name, last):
+        return actor
+    return then
 
 
 def _sector_of(text: str) -> str | None:

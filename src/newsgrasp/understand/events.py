@@ -38,6 +38,7 @@ from .event_args import (
     _args_of,
     _Context,
     _date_of,
+    _dated_actor,
     _demand_clause,
     _domain_sentence,
     _fallback_source,
@@ -83,6 +84,15 @@ _HYPOTHETICAL_GOVERNORS = frozenset({
     "possibility", "prospect", "whether", "try", "attempt", "seek", "suggest", "propose", "need",
     "fear", "worry", "concern", "risk", "may", "might", "could", "would", "should", "must",
 })
+
+# Talk about an act is not the act ("talked about easing sanctions", "the question of lifting them"),
+# but what a modifier says of the topic is ("discussed the sanctions, implemented by Obama").
+_DISCUSSION_GOVERNORS = frozenset({"talk", "discuss", "discussion", "question", "topic", "idea",
+                                   "speculation", "speculate"})
+
+# "it is too early to talk about ...", "premature to discuss ...": the complement is not happening.
+_HYPOTHETICAL_STATES = frozenset({"early", "premature", "soon", "unclear", "uncertain", "undecided",
+                                  "unlikely", "possible", "impossible"})
 
 _NEGATING_GOVERNORS = frozenset({"fail", "refuse", "decline", "avoid", "stop", "cease", "deny", "reject",
                                  "refusal", "unable", "reluctant"})
@@ -180,8 +190,10 @@ def _mode(trig: _Trigger) -> tuple[str, str | None]:
     hypothetical = future = negated = False
     chain = _clause_chain(trig.token)
     head_of_chain = chain[-1]
+    modified = False  # the path went through a modifier of a noun, which states a fact about it
     for position, node in enumerate(chain):
         arrived_by = chain[position - 1].dep_ if position else ""
+        modified |= arrived_by in ("acl", "relcl", "amod", "appos")
         for child in node.children:
             word = child.lower_
             if child.dep_ == "neg" or (child.dep_ == "det" and word == "no" and node is trig.token):
@@ -205,6 +217,8 @@ def _mode(trig: _Trigger) -> tuple[str, str | None]:
                 hypothetical = True
             elif child.dep_ == "amod" and child.lemma_.lower() in ("planned", "future", "upcoming"):
                 future = True
+            elif child.dep_ == "acomp" and node is not trig.token and child.lemma_.lower() in _HYPOTHETICAL_STATES:
+                hypothetical = True
         # A governor scopes over its complements ("failed to reach"), not its subject ("if talks fail").
         if node is not trig.token and arrived_by not in ("nsubj", "nsubjpass", "csubj"):
             lemma = node.lemma_.lower()
@@ -212,7 +226,7 @@ def _mode(trig: _Trigger) -> tuple[str, str | None]:
                 negated = True
             elif lemma in _FUTURE_GOVERNORS:
                 future = True
-            elif lemma in _HYPOTHETICAL_GOVERNORS:
+            elif lemma in _HYPOTHETICAL_GOVERNORS or (lemma in _DISCUSSION_GOVERNORS and not modified):
                 hypothetical = True
     # "whether" often sits on a clause above ("noncommittal about whether he was considering ...").
     for anc in list(head_of_chain.ancestors)[:3] + [head_of_chain]:
@@ -376,8 +390,9 @@ def _dyads(trig: _Trigger, sources: list[_Arg], targets: list[_Arg]) -> list[tup
 def _record(ctx: _Context, trig: _Trigger, src: _Arg | None, tgt: _Arg | None, index: int,
             location: str | None, place: str | None, domain: bool) -> EventRecord | None:
     """The event record of one dyad, or None when it has no political actor."""
-    src_actor = _with_place(src.actor, place) if src else None
-    tgt_actor = _with_place(tgt.actor, place) if tgt else None
+    when, when_text, precision = _date_of(ctx, trig)
+    src_actor = _with_place(_dated_actor(src.actor, when, precision, ctx.on), place) if src else None
+    tgt_actor = _with_place(_dated_actor(tgt.actor, when, precision, ctx.on), place) if tgt else None
     if trig.category == "PROTEST" and tgt_actor is None and place is not None and src_actor is not None:
         # A street protest addresses the authorities of the place it happens in.
         tgt_actor = Actor(place, "GOV", None, "country")
@@ -387,7 +402,6 @@ def _record(ctx: _Context, trig: _Trigger, src: _Arg | None, tgt: _Arg | None, i
     if domain and (src_actor is None or src_actor.sector not in _POLITICAL_SECTORS):
         # Sport and markets: "Brazil beat Argentina" is a team, not a state, acting.
         return None
-    when, when_text, precision = _date_of(ctx, trig)
     info = category_info(trig.category)
     scale = {"negated": 0.0, "hypothetical": 0.5, "future": 0.75}.get(trig.mode, 1.0)
     intensity = info.intensity(trig.entry.mode if trig.category == trig.entry.category else None)
