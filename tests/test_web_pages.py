@@ -255,3 +255,28 @@ def test_facet_cache_serves_stale_while_it_refreshes_in_the_background():
         threading.Event().wait(0.02)
     assert cache.get("k", lambda: "unused") == "new"
     cache.close()
+
+
+def test_every_page_of_a_demo_store_says_it_is_sample_text(client, desk_store):
+    story = desk_store.list_stories(StoryFilter(limit=1))[0]
+    for path in ("/", f"/stories/{story.id}", f"/articles/{story.headline_article_id}", "/search?q=sanctions",
+                 "/sources", "/relations?a=USA&b=RUS"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert "This store holds the newsgrasp demo corpus" in page.text, path
+
+
+def test_a_store_of_real_news_carries_no_demo_notice():
+    from newsgrasp.records import Article
+
+    store = SQLiteStore(":memory:")
+    try:
+        store.add_article(Article(title="Council approves budget", text="The council approved the budget.",
+                                  source="Riverside Gazette", url="https://gazette.example/a"),
+                          content_hash="h1")
+        with TestClient(create_app(store)) as c:
+            page = c.get("/")
+            assert page.status_code == 200
+            assert "demo corpus" not in page.text
+    finally:
+        store.close()

@@ -29,8 +29,18 @@ FiltersDep = Annotated[Filters, Depends(filters)]
 
 def render(request: Request, template: str, status_code: int = 200,
            headers: Mapping[str, str] | None = None, **context: Any) -> HTMLResponse:
-    html = ENV.get_template(template).render(request=request, path=request.url.path, **context)
+    demo = facet(request, "demo-corpus", partial(holds_demo_corpus, request.app.state.store))
+    html = ENV.get_template(template).render(request=request, path=request.url.path, demo_corpus=demo,
+                                             **context)
     return HTMLResponse(html, status_code=status_code, headers=dict(headers or {}))
+
+
+def holds_demo_corpus(store: Store) -> bool:
+    """Whether the store holds articles of the demo corpus, which every page must then flag as sample text."""
+    from ..demo import demo_outlets
+
+    outlets = demo_outlets()
+    return any((name or "").casefold() in outlets for name, _count in store.sources())
 
 
 def facet(request: Request, key: Hashable, compute: Callable[[], T]) -> T:
