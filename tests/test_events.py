@@ -385,3 +385,16 @@ def test_consult_with_every_counterpart_dated_by_the_governing_clause(events_of)
 def test_nominal_consult_takes_the_with_object(events_of, text: str, source: str, target: str, day: date) -> None:
     ev = _one(events_of(text), "CONSULT")
     assert (_code(ev.source), _code(ev.target), ev.date) == (source, target, day)
+
+
+def test_past_tense_trigger_keeps_a_bare_month_in_the_past(nlp):
+    from newsgrasp.understand.entities import extract_entities
+    from newsgrasp.understand.events import extract_events
+
+    doc = nlp("Toyota, whose plans for a plant in Mexico Trump criticized in January, "
+              "has said it will invest $10 billion in the United States over five years.")
+    on = date(2017, 2, 11)
+    events = extract_events(doc, extract_entities(doc, on), on)
+    dated = [e for e in events if e.date_text == "January"]
+    assert dated, events
+    assert all(e.date is not None and e.date.year == 2017 for e in dated), dated

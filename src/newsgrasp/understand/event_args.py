@@ -667,7 +667,9 @@ def _date_of(ctx: _Context, trig: _Trigger) -> tuple[date | None, str | None, st
                 continue
             span = next((e for e in doc.ents if e.start <= cand.i < e.end and e.label_ == "DATE"), None)
             text = span.text if span is not None else cand.text
-            resolved = resolve_date(text, ctx.on, future=trig.mode == "future")
+            # A verb in the past tense ("criticized in January") is not about the future,
+            # even in a sentence whose main clause is ("…, has said it will invest").
+            resolved = resolve_date(text, ctx.on, future=trig.mode == "future" and not _past_tense(trig.token))
             if resolved is not None:
                 return resolved.value, text, resolved.precision
         if node.head.i == node.i:
@@ -675,6 +677,14 @@ def _date_of(ctx: _Context, trig: _Trigger) -> tuple[date | None, str | None, st
         node = node.head
         visited += 1
     return ctx.on, None, "day"
+
+
+def _past_tense(token: Token) -> bool:
+    """A verb in the past tense or a past participle with no "will/shall" of its own."""
+    if token.tag_ == "VBD":
+        return True
+    return token.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "shall", "'ll")
+                                           for c in token.children)
 
 
 def _location_of(ctx: _Context, trig: _Trigger, actor_heads: set[int]) -> str | None:
