@@ -397,4 +397,5 @@ def test_past_tense_trigger_keeps_a_bare_month_in_the_past(nlp):
     events = extract_events(doc, extract_entities(doc, on), on)
     dated = [e for e in events if e.date_text == "January"]
     assert dated, events
+    assert all(e.mode == "asserted" for e in dated), dated
     assert all(e.date is not None and e.date.year == 2017 for e in dated), dated

@@ -46,6 +46,7 @@ from .event_args import (
     _is_name_part,
     _location_of,
     _noun_args,
+    _past_tense,
     _phrase,
     _place_country,
     _political,
@@ -236,7 +237,9 @@ def _mode(trig: _Trigger) -> tuple[str, str | None]:
         return "negated", condition
     if hypothetical:
         return "hypothetical", condition
-    if future:
+    # A verb in the past tense reports what happened ("plans … Trump criticized in
+    # January"), whatever future-looking words sit above it.
+    if future and not _past_tense(trig.token):
         return "future", condition
     return "asserted", condition
 
