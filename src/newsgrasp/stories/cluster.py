@@ -10,9 +10,10 @@ EMNLP 2018) with its own choices:
   updated within ``window_days`` of the newest article seen): an article looks
   up only its most salient terms and names, so its cost depends on how many
   stories are live, never on how many are stored;
-* similarity combines term cosine, name cosine and time distance, lowered when
-  article and story disagree on their salient names (twin events: two
-  earthquakes, two players arrested) and, optionally, blended with a sentence
+* similarity combines term cosine, name cosine (against the centroid, blended
+  with the closest single member) and time distance (free within a grace
+  period), lowered when article and story disagree on their salient names
+  (twin events: two earthquakes, two players arrested) and, optionally, blended with a sentence
   embedding's cosine (``embedder``, off by default: see ``embed.py``); the
   article joins the best story above ``threshold``;
 * repair: when an article joins a story, the other stories it also resembles
@@ -46,6 +47,7 @@ from .features import (
 
 ENTITY_PREFIX = "@"  # keeps names and words apart in one frequency table
 DAY = 86400.0
+MEMBER_GATE = 0.5  # centroid similarity, as a share of the join threshold, worth a member scan
 REPAIR_SHARE = 0.8  # runner-up stories within this share of the join threshold are merge candidates
 
 
@@ -57,7 +59,10 @@ class ClusterConfig:
     entity_weight: float = 0.35      # share of the name cosine in the combined similarity
     merge_threshold: float = 0.50    # centroid similarity needed to merge two stories
     window_days: float = 3.0         # a story quiet longer than this takes no new article
-    time_scale_days: float = 2.0     # similarity halves at this distance from a story's span
+    time_scale_days: float = 2.0     # similarity halves at this distance past the grace period
+    time_grace_days: float = 1.0     # no time penalty this close to a story's span (see _time_factor)
+    member_weight: float = 0.3       # share of the best single member's similarity (see _similarity)
+    member_scan: int = 64            # newest members compared one by one (bounds the cost per story)
     year_mismatch: float = 0.5       # undated article naming none of a story's years: similarity × this
     contrast: float = 0.3            # similarity × (1 - contrast × name disagreement), see _contrast
     query_terms: int = 12            # salient terms an article looks up in the index
@@ -93,6 +98,7 @@ class _Member:
     tokens: frozenset[str] = frozenset()   # words of the names it mentions
     salient: frozenset[str] = frozenset()  # ...those it mentions twice or more
     emb: list[float] | None = None         # unit embedding, when an embedder is configured
+    names: dict[str, float] = field(default_factory=dict)  # unit name vector (IDF as of arrival)
 
 
 class _Story:
@@ -214,7 +220,7 @@ class StoryClusterer:
         self._advance(ts)
         words, names = self._weigh(words_raw, ""), self._weigh(names_raw, ENTITY_PREFIX)
         years = mentioned_years(doc.title, doc.text)
-        member = _Member(doc.id, doc.title, words, ts, years, *self._tokens(name_list), self._embed(doc))
+        member = _Member(doc.id, doc.title, words, ts, years, *self._tokens(name_list), self._embed(doc), names)
         scored = self._score_candidates(words, names, member)
         cfg = self.config
         if scored and scored[0][0] >= cfg.threshold:
@@ -241,7 +247,7 @@ class StoryClusterer:
             names = self._weigh(entity_bag(name_list), ENTITY_PREFIX)
             self._join(story, words, names, _Member(doc.id, doc.title, words, ts,
                                                     mentioned_years(doc.title, doc.text), *self._tokens(name_list),
-                                                    self._embed(doc)))
+                                                    self._embed(doc), names))
 
     def replace_member(self, old_id: int, new_id: int, title: str | None = None) -> int | None:
         """An article became a copy of ``new_id``: the new canonical takes its place in the story.
@@ -373,8 +379,22 @@ class StoryClusterer:
     def _time_factor(self, ts: float | None, first: float | None, last: float | None) -> float:
         if ts is None or first is None or last is None:
             return 1.0
-        gap = max(0.0, first - ts, ts - last) / DAY
-        return 1.0 / (1.0 + gap / self.config.time_scale_days)
+        return self._decay(max(0.0, first - ts, ts - last))
+
+    def _decay(self, gap: float) -> float:
+        """Similarity factor for a gap of ``gap`` seconds between an article (or story) and a story.
+
+        Coverage of one event spreads over a news day (time zones, a follow-up
+        the next morning), so the first ``time_grace_days`` cost nothing; past
+        them similarity falls hyperbolically.  Articles also arrive out of time
+        order (a feed polled late), so an article published before a story's
+        first member is measured to that member.  On the demo corpus a grace of
+        0.75-1.0 day keeps the Trump-Abe summit and the missile launch during it
+        apart with every article in place (0.5 misplaces one, 1.5 merges them);
+        UCI train pairwise F1 0.794 → 0.787 and dev 0.844 unchanged at 1.0.
+        """
+        days = max(0.0, gap / DAY - self.config.time_grace_days)
+        return 1.0 / (1.0 + days / self.config.time_scale_days)
 
     def _similarity(self, words: dict[str, float], names: dict[str, float], ts: float | None,
                     story: _Story) -> float:
@@ -382,7 +402,25 @@ class StoryClusterer:
         cos_w = _dot(words, story.words) / wn if wn else 0.0
         have_names = bool(names) and nn > 0.0
         cos_n = _dot(names, story.names) / nn if have_names else 0.0
-        return self._combine(cos_w, cos_n, have_names) * self._time_factor(ts, story.first_ts, story.last_ts)
+        sim = self._combine(cos_w, cos_n, have_names)
+        share = self.config.member_weight
+        # One close member cannot rescue a story whose centroid is far below the
+        # bar; skipping those keeps the member scan off most candidates.
+        if share and sim >= self.config.threshold * MEMBER_GATE:
+            # The centroid blurs a story that has drifted (a headline stream moves
+            # from the crash to the inquiry); the single closest member keeps the
+            # link a follow-up makes to the article it follows.  Measured (3 orders;
+            # ECB+ dev pairwise F1, UCI train / dev): share 0 → 0.835, 0.762 / 0.807;
+            # 0.3 → 0.837, 0.798 / 0.845; 0.5 → 0.834, 0.790 / 0.867; 0.7 → 0.831,
+            # 0.763 / 0.876 (full member scan, no gate).  Scanning the newest 64
+            # members behind a gate of half the threshold: 0.837, 0.785 / 0.842; it
+            # costs speed (synthetic stream ~1,300 → ~700 docs/s at 1k articles).
+            best = 0.0
+            for m in story.members[-self.config.member_scan:]:
+                have = bool(names) and bool(m.names)
+                best = max(best, self._combine(_dot(words, m.words), _dot(names, m.names) if have else 0.0, have))
+            sim = (1.0 - share) * sim + share * best
+        return sim * self._time_factor(ts, story.first_ts, story.last_ts)
 
     def _year_factor(self, ts: float | None, years: tuple[int, ...], story: _Story) -> float:
         # Without a date, the first year an article names is usually its own
@@ -455,8 +493,7 @@ class StoryClusterer:
         cos_n = _dot(a.names, b.names) / norm_n if norm_n else 0.0
         factor = 1.0
         if a.first_ts is not None and b.first_ts is not None and a.last_ts is not None and b.last_ts is not None:
-            gap = max(0.0, a.first_ts - b.last_ts, b.first_ts - a.last_ts) / DAY
-            factor = 1.0 / (1.0 + gap / self.config.time_scale_days)
+            factor = self._decay(max(0.0, a.first_ts - b.last_ts, b.first_ts - a.last_ts))
         return self._combine(cos_w, cos_n, norm_n > 0.0) * factor
 
     def _repair(self, story: _Story, others: list[int]) -> list[int]:
