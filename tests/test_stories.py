@@ -18,6 +18,7 @@ from newsgrasp.records import Article, ArticleFilter, StoryFilter, StoryInput
 from newsgrasp.store import QueryError, SQLiteStore
 from newsgrasp.stories.cluster import ClusterConfig, StoryClusterer, cluster_all
 from newsgrasp.stories.features import entity_names, terms
+from newsgrasp.stories.members import MemberMatrix
 from newsgrasp.stories.tracker import StoryTracker, rebuild, stable_ids
 
 from .conftest import shared_path
@@ -141,6 +142,39 @@ def test_minilm_embedder_loads_the_packaged_model_offline():
         minilm_embedder(model_dir="/nonexistent")
 
 
+def test_member_matrix_matches_member_by_member_scoring():
+    rng = random.Random(3)
+    vocab = [f"w{i}" for i in range(60)]
+    people = [f"p{i}" for i in range(12)]
+
+    def unit(keys: list[str]) -> dict[str, float]:
+        raw = {k: rng.random() + 0.1 for k in keys}
+        norm = sum(v * v for v in raw.values()) ** 0.5
+        return {k: v / norm for k, v in raw.items()}
+
+    def brute(members: list, words: dict, names: dict, share: float, newest: int) -> float:
+        best = 0.0
+        for m_words, m_names in members[-newest:]:
+            w = sum(v * m_words.get(k, 0.0) for k, v in words.items())
+            if names and m_names:
+                w = (1 - share) * w + share * sum(v * m_names.get(k, 0.0) for k, v in names.items())
+            best = max(best, w)
+        return best
+
+    matrix, members = MemberMatrix(horizon=8), []
+    for step in range(40):  # past twice the horizon: old members are compacted away
+        member = (unit(rng.sample(vocab, 12)), unit(rng.sample(people, 3)) if step % 3 else {})
+        matrix.add(*member)
+        members.append(member)
+        words = unit(rng.sample(vocab, 10))
+        names = unit(rng.sample(people, 2)) if step % 2 else {}
+        for newest in (1, 5, 8):
+            assert matrix.best(words, names, 0.35, newest) == pytest.approx(brute(members, words, names, 0.35,
+                                                                                   newest))
+    assert len(matrix) == 40 and len(matrix.vocab) <= len(vocab) + len(people)
+    assert matrix.best({"unknown": 1.0}, {}, 0.35, 8) == 0.0
+
+
 def test_an_article_cannot_join_twice():
     clusterer = StoryClusterer()
     clusterer.add(corpus()[0])
@@ -194,6 +228,58 @@ def _fill(store: SQLiteStore) -> StoryTracker:
         new_id = store.add_article(article, content_hash=f"h{d.id}")
         tracker.add(new_id, article)
     return tracker
+
+
+def test_a_store_from_before_stories_gets_them_on_first_use(store):
+    # Articles stored without a tracker: a store made before stories existed.
+    docs = corpus()
+    for d in docs[:4]:
+        store.add_article(_article(d.title, d.text, (d.date - T0).total_seconds() / 86400, d.outlet or "?",
+                                   f"https://example.org/{d.id}"), content_hash=f"h{d.id}")
+    assert store.story_assignments() == {}
+    tracker = StoryTracker(store)
+    last = docs[4]
+    article = _article(last.title, last.text, 0.8, "outlet2", "https://example.org/5")
+    new_id = store.add_article(article, content_hash="h5")
+    tracker.add(new_id, article)
+    assert tracker.rebuilt is not None and tracker.rebuilt.articles == 5
+    assert store.story_assignments() == cluster_all(corpus())
+    assert sorted(s.articles for s in store.list_stories()) == [2, 3]
+
+
+def test_refresh_and_reextract_recluster_changed_texts(tmp_path):
+    def page(title: str, text: str) -> str:
+        return (f"<html><head><title>{title}</title><meta property='article:published_time' "
+                f"content='2020-03-02T09:00:00Z'></head><body><article><h1>{title}</h1>"
+                + "".join(f"<p>{p}.</p>" for p in text.split(". ")) + "</article></body></html>")
+
+    files = {"a.html": page("Deadly earthquake hits Izmir in western Turkey", QUAKE),
+             "b.html": page("Izmir earthquake: survivors pulled from rubble as toll rises", QUAKE2),
+             "c.html": page("Iceland votes in snap election after coalition collapse", ELECTION)}
+    for name, html in files.items():
+        (tmp_path / name).write_text(html, "utf-8")
+    db = str(tmp_path / "r.db")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["ingest", *(str(tmp_path / n) for n in files), "--db", db, "--no-enrich", "-q"])
+    assert first.exit_code == 0, first.output
+    with SQLiteStore(db) as store:
+        assert sorted(s.articles for s in store.list_stories()) == [1, 2]
+    # The third page now reports the earthquake: a refresh moves it into the quake story.
+    (tmp_path / "c.html").write_text(page("Izmir quake death toll climbs to 39", QUAKE3), "utf-8")
+    again = runner.invoke(cli, ["ingest", str(tmp_path / "c.html"), "--db", db, "--no-enrich", "--refresh"])
+    assert again.exit_code == 0, again.output
+    assert "stories re-clustered" in again.output
+    with SQLiteStore(db) as store:
+        assert [s.articles for s in store.list_stories()] == [3]
+    # reextract re-clusters too when a text changes (here: back from the kept HTML after an edit).
+    with SQLiteStore(db) as store:
+        kept = store.raw_html(3)
+        assert kept is not None
+        store.update_article(3, _article("Iceland votes", ELECTION, 0.1, "x", "https://example.org/c"),
+                             content_hash="edited")
+        store.replace_stories([], n_docs=0, frequencies={}, scores={})  # simulate stories built on other texts
+    redone = runner.invoke(cli, ["reextract", "3", "--db", db])
+    assert redone.exit_code == 0 and "Stories re-clustered: 3 articles → 1 stories" in redone.output
 
 
 def test_store_keeps_each_article_in_exactly_one_story(store):

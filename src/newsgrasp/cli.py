@@ -197,6 +197,8 @@ def _print_summary(summary: IngestSummary, verbose: bool, as_json: bool) -> None
         ("analysed (entities, quotes, events)", summary.analysed),
     ]:
         table.add_row(label, str(value))
+    if summary.stories_rebuilt is not None:
+        table.add_row("stories re-clustered (texts changed)", str(summary.stories_rebuilt))
     if summary.analysed:
         table.add_row("analysis time", f"{summary.analysis_seconds:.1f} s")
     if summary.analysis_failed:
@@ -442,9 +444,13 @@ def export(db: str | None, source: str | None, since: datetime | None, until: da
 @db_option
 @click.option("--all", "everything", is_flag=True, help="Every article whose raw HTML was kept.")
 def reextract(ids: tuple[int, ...], db: str | None, everything: bool) -> None:
-    """Extract stored articles again from their kept raw HTML (after an upgrade)."""
+    """Extract stored articles again from their kept raw HTML (after an upgrade).
+
+    When any text changed, stories are re-clustered (ids kept where membership barely moves).
+    """
     from .dedup import NearDuplicateIndex, content_hash
     from .extract import ExtractionError, extract_html
+    from .stories.tracker import rebuild
 
     if not ids and not everything:
         raise click.UsageError("name article IDS or pass --all")
@@ -476,8 +482,12 @@ def reextract(ids: tuple[int, ...], db: str | None, everything: bool) -> None:
             store.update_article(article_id, fresh, content_hash=digest,
                                  signature=index.to_bytes(index.signature(fresh.text)))
             changed += 1
+        rebuilt = rebuild(store) if changed else None
     err.print(f"Re-extracted: {changed} changed, {unchanged} unchanged, {failed} failed, "
               f"{missing} without kept HTML")
+    if rebuilt is not None:
+        # Stories were built on the old texts.
+        err.print(f"Stories re-clustered: {rebuilt.articles} articles → {rebuilt.stories} stories")
 
 
 @cli.command()

@@ -26,7 +26,7 @@ from .fetch import Fetcher, FetchError
 from .records import Article, Document, Failure, Feed, Hints, Link
 from .sources import expand
 from .store import Store
-from .stories.tracker import StoryTracker
+from .stories.tracker import StoryTracker, rebuild
 from .urls import canonicalize_url
 
 NOT_AN_ARTICLE = "not an article"
@@ -65,6 +65,7 @@ class IngestSummary:
     analysis_failed: int = 0
     analysis_seconds: float = 0.0
     enrich_error: str | None = None
+    stories_rebuilt: int | None = None  # stories after a re-clustering this run needed, if one ran
 
     @property
     def failed(self) -> int:
@@ -204,6 +205,7 @@ class Ingester:
                     self._finish(pending.popleft().result(), summary, index, progress)
             while pending:
                 self._finish(pending.popleft().result(), summary, index, progress)
+            self._recluster_if_stale(summary)
             if self._enricher is not None:
                 self._enricher.finish()
         except KeyboardInterrupt:
@@ -243,6 +245,13 @@ class Ingester:
             self._index = NearDuplicateIndex(window_days=self.options.dedup_window_days)
             self._index.load(self.store.iter_signatures())
         return self._index
+
+    def _recluster_if_stale(self, summary: IngestSummary) -> None:
+        """Re-extracted texts (``--refresh``) leave their stories built on the old texts: rebuild."""
+        if not (summary.updated and self.options.stories):
+            return
+        summary.stories_rebuilt = rebuild(self.store).stories
+        self._stories = None  # the next article reloads the rebuilt state
 
     def stories(self) -> StoryTracker | None:
         """The online story clusterer, loaded from the store on first use (None when disabled)."""

@@ -44,6 +44,7 @@ from .features import (
     name_tokens,
     normalise,
 )
+from .members import MemberMatrix
 
 ENTITY_PREFIX = "@"  # keeps names and words apart in one frequency table
 DAY = 86400.0
@@ -109,9 +110,9 @@ class _Story:
     """
 
     __slots__ = ("id", "members", "words", "names", "first_ts", "last_ts", "last_seq", "wsq", "nsq", "years",
-                 "tokens", "salient", "emb")
+                 "tokens", "salient", "emb", "matrix")
 
-    def __init__(self, story_id: int) -> None:
+    def __init__(self, story_id: int, horizon: int = 64) -> None:
         self.id = story_id
         self.members: list[_Member] = []
         self.words: dict[str, float] = {}
@@ -125,11 +126,13 @@ class _Story:
         self.tokens: Counter[str] = Counter()   # name word → members that mention it
         self.salient: Counter[str] = Counter()  # name word → members for which it is salient
         self.emb: list[float] | None = None      # sum of members' unit embeddings
+        self.matrix = MemberMatrix(horizon)
 
     def absorb(self, words: dict[str, float], names: dict[str, float], member: _Member) -> None:
         self.wsq = _grow(self.words, words, self.wsq)
         self.nsq = _grow(self.names, names, self.nsq)
         self.members.append(member)
+        self.matrix.add(member.words, member.names)
         self.years.update(member.years)
         self.tokens.update(member.tokens)
         self.salient.update(member.salient)
@@ -229,7 +232,7 @@ class StoryClusterer:
             self._join(story, words, names, member)
             merged = self._repair(story, [sid for s, sid in scored[1:] if s >= cfg.threshold * REPAIR_SHARE])
             return Assignment(doc.id, self._story_of[doc.id], best_score, False, merged, keys)
-        story = _Story(doc.id)
+        story = _Story(doc.id, cfg.member_scan)
         self._stories[story.id] = story
         self._join(story, words, names, member)
         return Assignment(doc.id, story.id, 0.0, True, [], keys)
@@ -238,7 +241,7 @@ class StoryClusterer:
         """Put a stored story back in memory (members in stream order); frequencies untouched."""
         story = self._stories.get(story_id)
         if story is None:
-            story = self._stories[story_id] = _Story(story_id)
+            story = self._stories[story_id] = _Story(story_id, self.config.member_scan)
         for doc in docs:
             ts = _ts(doc.date)
             self._advance(ts)
@@ -406,7 +409,8 @@ class StoryClusterer:
         share = self.config.member_weight
         # One close member cannot rescue a story whose centroid is far below the
         # bar; skipping those keeps the member scan off most candidates.
-        if share and sim >= self.config.threshold * MEMBER_GATE:
+        # A story of one member is its own closest member: nothing to scan.
+        if share and len(story.members) > 1 and sim >= self.config.threshold * MEMBER_GATE:
             # The centroid blurs a story that has drifted (a headline stream moves
             # from the crash to the inquiry); the single closest member keeps the
             # link a follow-up makes to the article it follows.  Measured (3 orders;
@@ -415,10 +419,7 @@ class StoryClusterer:
             # 0.763 / 0.876 (full member scan, no gate).  Scanning the newest 64
             # members behind a gate of half the threshold: 0.837, 0.785 / 0.842; it
             # costs speed (synthetic stream ~1,300 → ~700 docs/s at 1k articles).
-            best = 0.0
-            for m in story.members[-self.config.member_scan:]:
-                have = bool(names) and bool(m.names)
-                best = max(best, self._combine(_dot(words, m.words), _dot(names, m.names) if have else 0.0, have))
+            best = story.matrix.best(words, names, self.config.entity_weight, self.config.member_scan)
             sim = (1.0 - share) * sim + share * best
         return sim * self._time_factor(ts, story.first_ts, story.last_ts)
 
@@ -532,6 +533,9 @@ class StoryClusterer:
             keep.members.append(member)
             self._story_of[member.id] = keep.id
         keep.members.sort(key=lambda m: m.id)
+        keep.matrix = MemberMatrix(keep.matrix.horizon)
+        for member in keep.members:
+            keep.matrix.add(member.words, member.names)
         for ts in (gone.first_ts, gone.last_ts):
             if ts is not None:
                 keep.first_ts = ts if keep.first_ts is None else min(keep.first_ts, ts)

@@ -34,6 +34,7 @@ class StoryTracker:
         self.store = store
         self.config = config or ClusterConfig()
         self._clusterer: StoryClusterer | None = None
+        self.rebuilt: RebuildReport | None = None  # set when loading had to build the stories first
 
     @property
     def clusterer(self) -> StoryClusterer:
@@ -43,6 +44,12 @@ class StoryTracker:
 
     def _load(self) -> StoryClusterer:
         n_docs, df = self.store.story_frequencies()
+        if n_docs == 0 and self.store.count_articles(include_copies=False):
+            # A store made before stories existed (or whose stories were never
+            # built): cluster what it holds first, or those articles would stay
+            # outside every story while new ones are grouped.
+            self.rebuilt = rebuild(self.store, self.config)
+            n_docs, df = self.store.story_frequencies()
         clusterer = StoryClusterer(self.config, DocumentFrequencies(n_docs, df))
         latest = self.store.list_stories(StoryFilter(limit=1))
         since = None
@@ -54,7 +61,12 @@ class StoryTracker:
 
     def add(self, article_id: int, article: Article) -> Assignment:
         """Assign a newly stored canonical article to a story and persist the result."""
-        result = self.clusterer.add(story_input(article_id, article))
+        clusterer = self.clusterer
+        placed = clusterer.story_of(article_id)
+        if placed is not None and self.rebuilt is not None:
+            # Loading rebuilt the stories of an older store, this article included.
+            return Assignment(article_id, placed, 0.0, False)
+        result = clusterer.add(story_input(article_id, article))
         self.store.save_story(self.clusterer.digest(result.story_id), article_id=article_id,
                               score=result.score, merged=result.merged, terms=result.keys)
         return result
