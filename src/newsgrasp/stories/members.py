@@ -19,34 +19,60 @@ _Ints = npt.NDArray[np.int64]
 
 
 class _Part:
-    """One kind of weight (words, or names) of the held members, as coordinates."""
+    """One kind of weight (words, or names) of the held members, as coordinates.
 
-    __slots__ = ("rows", "cols", "vals", "starts")
+    The arrays keep spare room (doubling when full), so adding a member
+    costs its own size, not the story's.
+    """
+
+    __slots__ = ("_rows", "_cols", "_vals", "size", "starts")
 
     def __init__(self) -> None:
-        self.rows: _Ints = np.zeros(0, dtype=np.int64)   # member index (counted from the first ever)
-        self.cols: _Ints = np.zeros(0, dtype=np.int64)   # story-local column
-        self.vals: _Floats = np.zeros(0)
-        self.starts: list[int] = []                      # first entry of each held member
+        self._rows: _Ints = np.zeros(64, dtype=np.int64)   # member index (counted from the first ever)
+        self._cols: _Ints = np.zeros(64, dtype=np.int64)   # story-local column
+        self._vals: _Floats = np.zeros(64)
+        self.size = 0
+        self.starts: list[int] = []                        # first entry of each held member
+
+    @property
+    def cols(self) -> _Ints:
+        return self._cols[:self.size]
+
+    @cols.setter
+    def cols(self, value: _Ints) -> None:
+        self._cols[:self.size] = value
 
     def extend(self, rows: list[int], cols: list[int], vals: list[float], starts: list[int]) -> None:
-        offset = len(self.vals)
-        self.starts += [offset + s for s in starts]
-        self.rows = np.concatenate((self.rows, np.asarray(rows, dtype=np.int64)))
-        self.cols = np.concatenate((self.cols, np.asarray(cols, dtype=np.int64)))
-        self.vals = np.concatenate((self.vals, np.asarray(vals, dtype=np.float64)))
+        need = self.size + len(vals)
+        if need > len(self._vals):
+            room = max(need, 2 * len(self._vals))
+            for name in ("_rows", "_cols", "_vals"):
+                old = getattr(self, name)
+                grown = np.zeros(room, dtype=old.dtype)
+                grown[:self.size] = old[:self.size]
+                setattr(self, name, grown)
+        self.starts += [self.size + s for s in starts]
+        self._rows[self.size:need] = rows
+        self._cols[self.size:need] = cols
+        self._vals[self.size:need] = vals
+        self.size = need
 
     def drop(self, members: int) -> None:
         cut = self.starts[members]
-        self.rows, self.cols, self.vals = self.rows[cut:], self.cols[cut:], self.vals[cut:]
+        keep = self.size - cut
+        for name in ("_rows", "_cols", "_vals"):
+            arr = getattr(self, name)
+            arr[:keep] = arr[cut:self.size].copy()
+        self.size = keep
         self.starts = [s - cut for s in self.starts[members:]]
 
     def dots(self, article: _Floats, held_from: int, first: int, end: int) -> _Floats:
         """Dot products of ``article`` with members ``first``..``end-1`` (``held_from`` is the oldest held)."""
-        start = self.starts[first - held_from]
-        products = self.vals[start:] * article[self.cols[start:]]
+        start, stop = self.starts[first - held_from], self.size
+        products = self._vals[start:stop] * article[self._cols[start:stop]]
         # With weights, bincount sums floats (numpy's stubs only know the integer form).
-        return np.bincount(self.rows[start:] - first, weights=products, minlength=end - first)  # type: ignore[return-value]
+        return np.bincount(self._rows[start:stop] - first, weights=products,  # type: ignore[return-value]
+                           minlength=end - first)
 
 
 class MemberMatrix:
@@ -106,9 +132,9 @@ class MemberMatrix:
         keys = list(self.vocab)  # insertion order is column order
         used, inverse = np.unique(np.concatenate((self._words.cols, self._names.cols)), return_inverse=True)
         self.vocab = {keys[c]: i for i, c in enumerate(used.tolist())}
-        split = len(self._words.cols)
-        self._words.cols = inverse[:split].astype(np.int64)
-        self._names.cols = inverse[split:].astype(np.int64)
+        split = self._words.size
+        self._words.cols = inverse[:split]
+        self._names.cols = inverse[split:]
 
     def best(self, words: dict[str, float], names: dict[str, float], entity_weight: float, newest: int) -> float:
         """The highest blended similarity of an article to one of the ``newest`` members.
