@@ -175,6 +175,21 @@ def test_member_matrix_matches_member_by_member_scoring():
     assert matrix.best({"unknown": 1.0}, {}, 0.35, 8) == 0.0
 
 
+def test_headlines_alone_join_at_a_lower_bar():
+    headlines = ["Deadly earthquake hits Izmir in western Turkey",
+                 "Iceland votes in snap election after coalition collapse",
+                 "Izmir rescuers pull girl alive from rubble",
+                 "Turkey quake: death toll climbs as Izmir digs out",
+                 "Independence Party leads Iceland count",
+                 "Iceland election: Jakobsdottir coalition loses majority"]
+    docs = [StoryInput(i, h, "", T0 + timedelta(hours=i)) for i, h in enumerate(headlines)]
+    assert cluster_all(docs) == {0: 0, 1: 1, 2: 0, 3: 0, 4: 1, 5: 1}
+    # At the full-text bar the two headlines that share a single name with their story stay alone.
+    assert cluster_all(docs, ClusterConfig(short_threshold=0.18)) == {0: 0, 1: 1, 2: 2, 3: 0, 4: 4, 5: 1}
+    # Full texts keep the full bar: the same titles over long bodies are not "short".
+    assert ClusterConfig().short_terms <= len(terms(QUAKE))
+
+
 def test_an_article_cannot_join_twice():
     clusterer = StoryClusterer()
     clusterer.add(corpus()[0])
