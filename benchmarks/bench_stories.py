@@ -314,6 +314,7 @@ def main() -> None:
     ap.add_argument("--embed", action="store_true",
                     help="also score the optional MiniLM embedding (needs the embed extra; slow to encode)")
     ap.add_argument("--no-scale", action="store_true", help="quality tables only")
+    ap.add_argument("--scale-only", action="store_true", help="speed and scale tables only")
     ap.add_argument("--seeds", type=int, default=5, help="stream orders per data set (default 5)")
     args = ap.parse_args()
     if not DATA.exists():
@@ -322,6 +323,9 @@ def main() -> None:
     seeds = SEEDS[: max(1, args.seeds)]
     ecb = load("ecbplus.dev.jsonl.gz")
     uci = {name: load(f"uci_proxy.{name}.jsonl.gz") for name in ("train", "dev")}
+    if args.scale_only:
+        _scale_tables(ecb + uci["train"], args.quick)
+        return
     systems: dict[str, Callable[[list[StoryInput]], dict[int, int]]] = {
         "newsgrasp": lambda docs: cluster_all(docs),
         "newsgrasp, no contrast": lambda docs: cluster_all(docs, ClusterConfig(contrast=0.0)),
@@ -335,9 +339,12 @@ def main() -> None:
     sensitivity(sc, ecb, [uci["train"], uci["dev"]])
     if args.no_scale:
         return
-    pool = ecb + load("uci_proxy.train.jsonl.gz")
-    scale(pool, [1000, 10_000] if args.quick else [1000, 10_000, 100_000])
-    store_scale(pool, [1000, 10_000] if args.quick else [1000, 10_000, 30_000])
+    _scale_tables(ecb + uci["train"], args.quick)
+
+
+def _scale_tables(pool: list[dict[str, Any]], quick: bool) -> None:
+    scale(pool, [1000, 10_000] if quick else [1000, 10_000, 100_000])
+    store_scale(pool, [1000, 10_000] if quick else [1000, 10_000, 30_000])
 
 
 if __name__ == "__main__":
