@@ -180,6 +180,7 @@ class Ingester:
         self._stories: StoryTracker | None = None
         self._seen_this_run: set[str] = set()
         self._enricher: Any = None
+        self._texts_changed = False  # a refreshed article came back with another text or title
 
     # -- the run -------------------------------------------------------------
     def run(self, specs: Iterable[str], progress: ProgressCallback | None = None) -> IngestSummary:
@@ -248,8 +249,9 @@ class Ingester:
 
     def _recluster_if_stale(self, summary: IngestSummary) -> None:
         """Re-extracted texts (``--refresh``) leave their stories built on the old texts: rebuild."""
-        if not (summary.updated and self.options.stories):
+        if not (self._texts_changed and self.options.stories):
             return
+        self._texts_changed = False
         summary.stories_rebuilt = rebuild(self.store).stories
         self._stories = None  # the next article reloads the rebuilt state
 
@@ -345,6 +347,9 @@ class Ingester:
         known = next((i for i in (store.article_id_for_url(u) for u in urls) if i is not None), None)
         if known is not None:
             if self.options.refresh:
+                before = store.get(known)
+                if before is None or before.content_hash != digest or before.article.title != article.title:
+                    self._texts_changed = True
                 store.update_article(known, article, content_hash=digest, signature=blob)
                 store.add_urls(known, urls)
                 self._enrich(known, article)
