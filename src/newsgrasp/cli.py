@@ -161,7 +161,10 @@ def _run_ingest(ingester: Ingester, sources: list[str], quiet: bool) -> IngestSu
 
     started = time.monotonic()
 
-    def report(summary: IngestSummary, _event: str) -> None:
+    def report(summary: IngestSummary, event: str) -> None:
+        if event == "reclustering":
+            progress.update(task, description="re-clustering stories (refreshed texts changed)…")
+            return
         rate = summary.processed / max(time.monotonic() - started, 1e-6)
         progress.update(task, description=(
             f"{summary.new} new · {summary.copies} copies · {summary.skipped} skipped · "

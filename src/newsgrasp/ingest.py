@@ -87,9 +87,12 @@ class IngestSummary:
             "failed_by_reason": dict(self.failed_by_reason()), "interrupted": self.interrupted,
             "analysed": self.analysed, "analysis_failed": self.analysis_failed,
             "analysis_seconds": round(self.analysis_seconds, 2), "enrich_error": self.enrich_error,
+            "stories_rebuilt": self.stories_rebuilt,
         }
 
 
+# Called with the summary so far and what just happened: "new", "copy", "updated",
+# "duplicate", "failed", "analysed", or "reclustering" (stories are being rebuilt).
 ProgressCallback = Callable[[IngestSummary, str], None]
 
 
@@ -206,7 +209,7 @@ class Ingester:
                     self._finish(pending.popleft().result(), summary, index, progress)
             while pending:
                 self._finish(pending.popleft().result(), summary, index, progress)
-            self._recluster_if_stale(summary)
+            self._recluster_if_stale(summary, progress)
             if self._enricher is not None:
                 self._enricher.finish()
         except KeyboardInterrupt:
@@ -247,11 +250,13 @@ class Ingester:
             self._index.load(self.store.iter_signatures())
         return self._index
 
-    def _recluster_if_stale(self, summary: IngestSummary) -> None:
+    def _recluster_if_stale(self, summary: IngestSummary, progress: ProgressCallback | None) -> None:
         """Re-extracted texts (``--refresh``) leave their stories built on the old texts: rebuild."""
         if not (self._texts_changed and self.options.stories):
             return
         self._texts_changed = False
+        if progress:
+            progress(summary, "reclustering")
         summary.stories_rebuilt = rebuild(self.store).stories
         self._stories = None  # the next article reloads the rebuilt state
 
