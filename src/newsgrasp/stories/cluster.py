@@ -15,7 +15,8 @@ EMNLP 2018) with its own choices:
   period), lowered when article and story disagree on their salient names
   (twin events: two earthquakes, two players arrested) and, optionally, blended with a sentence
   embedding's cosine (``embedder``, off by default: see ``embed.py``); the
-  article joins the best story above ``threshold``;
+  article joins the best story above ``threshold`` (``short_threshold`` for a
+  headline that comes alone);
 * repair: when an article joins a story, the other stories it also resembles
   are compared with the grown story and merged into it if their centroids now
   agree and their names do not disagree (a story split early gets joined once
