@@ -26,6 +26,20 @@ class StoryStore(abc.ABC):
         """
 
     @abc.abstractmethod
+    def regroup_stories(self, digests: Sequence[StoryDigest], *, removed: Sequence[int] = (),
+                        article_id: int | None = None, score: float = 0.0, terms: Sequence[str] = ()) -> None:
+        """Persist a regrouping in one transaction: each digest's ``members`` now form that story.
+
+        Members move between the stories named (an article stays in exactly
+        one); the ``removed`` stories, emptied, disappear.  ``article_id``,
+        ``score`` and ``terms`` are the new article's, as for :meth:`save_story`.
+        """
+
+    @abc.abstractmethod
+    def story_exists(self, story_id: int) -> bool:
+        """Whether a story with this id is stored (retired ones included)."""
+
+    @abc.abstractmethod
     def replace_stories(self, digests: Iterable[StoryDigest], *, n_docs: int,
                         frequencies: Mapping[str, int], scores: Mapping[int, float] | None = None) -> int:
         """Replace every story (a rebuild) in one transaction; returns the number of stories."""

@@ -101,6 +101,41 @@ class SQLiteStoryMixin:
 
         self._write(op)
 
+    def regroup_stories(self, digests: Sequence[StoryDigest], *, removed: Sequence[int] = (),
+                        article_id: int | None = None, score: float = 0.0, terms: Sequence[str] = ()) -> None:
+        moves = [(d.id, aid) for d in digests for aid in d.members]
+        if len({aid for _, aid in moves}) != len(moves):
+            raise ValueError("an article is listed in more than one story")
+        kept = {d.id for d in digests}
+        gone = json.dumps(sorted({int(r) for r in removed} - kept))
+
+        def op(conn: sqlite3.Connection) -> None:
+            for digest in digests:
+                _upsert_story(conn, digest)
+            # Existing rows keep their join score; only the story changes.
+            conn.executemany("UPDATE story_articles SET story_id = ? WHERE article_id = ?", moves)
+            if article_id is not None:
+                story = next((d.id for d in digests if article_id in d.members), None)
+                if story is None:
+                    raise ValueError(f"article {article_id} is in none of the regrouped stories")
+                conn.execute("INSERT INTO story_articles(article_id, story_id, score) VALUES (?, ?, ?) "
+                             "ON CONFLICT(article_id) DO UPDATE SET story_id = excluded.story_id, "
+                             "score = excluded.score", (article_id, story, score))
+            stranded = conn.execute("SELECT count(*) FROM story_articles WHERE story_id IN "
+                                    "(SELECT value FROM json_each(?))", (gone,)).fetchone()[0]
+            if stranded:
+                raise ValueError(f"{stranded} articles would be left in removed stories")
+            conn.execute("DELETE FROM stories WHERE id IN (SELECT value FROM json_each(?))", (gone,))
+            if terms:
+                _bump_terms(conn, terms)
+            for digest in digests:
+                _refresh(conn, digest.id)
+
+        self._write(op)
+
+    def story_exists(self, story_id: int) -> bool:
+        return self._read_one("SELECT 1 FROM stories WHERE id = ?", (story_id,)) is not None
+
     def replace_stories(self, digests: Iterable[StoryDigest], *, n_docs: int,
                         frequencies: Mapping[str, int], scores: Mapping[int, float] | None = None) -> int:
         items = list(digests)

@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 # Function words and news boilerplate: they carry no information about which
 # event an article is about.  Kept short on purpose: IDF discounts the rest.
@@ -132,6 +133,37 @@ def mentioned_years(title: str, text: str, limit: int = 3000) -> tuple[int, ...]
     for match in _YEAR.finditer(f"{title}\n{text[:limit]}"):
         seen.setdefault(int(match.group()), None)
     return tuple(seen)
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?!\w)")
+_MONTH = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\b\.?")
+_WEEKDAY = re.compile(r"\b(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b")
+
+
+@dataclass(frozen=True, slots=True)
+class EventMarks:
+    """What pins an article to one occurrence of an event: its counts, months and weekdays.
+
+    Twin events (two earthquakes, two jewel heists) share their vocabulary but
+    rarely their tolls, sums or dates: two articles naming the same figures
+    and the same month are about one occurrence.  Small counts (up to ten)
+    and years are left out: the first recur everywhere, the second are
+    :func:`mentioned_years`.
+    """
+
+    numbers: frozenset[str] = frozenset()
+    months: frozenset[str] = frozenset()
+    weekdays: frozenset[str] = frozenset()
+
+
+def event_marks(title: str, text: str, limit: int = 3000) -> EventMarks:
+    body = f"{title}\n{text[:limit]}"
+    numbers = set()
+    for match in _NUMBER.findall(body):
+        n = match.replace(",", "")
+        if not _YEAR.fullmatch(n) and not (n.isdigit() and int(n) <= 10):
+            numbers.add(n)
+    return EventMarks(frozenset(numbers), frozenset(_MONTH.findall(body)), frozenset(_WEEKDAY.findall(body)))
 
 
 def bag(title: str, text: str) -> dict[str, float]:

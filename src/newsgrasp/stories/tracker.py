@@ -50,7 +50,7 @@ class StoryTracker:
             # outside every story while new ones are grouped.
             self.rebuilt = rebuild(self.store, self.config)
             n_docs, df = self.store.story_frequencies()
-        clusterer = StoryClusterer(self.config, DocumentFrequencies(n_docs, df))
+        clusterer = StoryClusterer(self.config, DocumentFrequencies(n_docs, df), id_taken=self.store.story_exists)
         latest = self.store.list_stories(StoryFilter(limit=1))
         since = None
         if latest and latest[0].last_updated is not None:
@@ -67,8 +67,13 @@ class StoryTracker:
             # Loading rebuilt the stories of an older store, this article included.
             return Assignment(article_id, placed, 0.0, False)
         result = clusterer.add(story_input(article_id, article))
-        self.store.save_story(self.clusterer.digest(result.story_id), article_id=article_id,
-                              score=result.score, merged=result.merged, terms=result.keys)
+        if result.regrouped:
+            self.store.regroup_stories([clusterer.digest(sid) for sid in result.regrouped],
+                                       removed=[*result.merged, *result.removed], article_id=article_id,
+                                       score=result.score, terms=result.keys)
+        else:
+            self.store.save_story(clusterer.digest(result.story_id), article_id=article_id,
+                                  score=result.score, merged=result.merged, terms=result.keys)
         return result
 
     def replace(self, old_id: int, new_id: int, title: str | None = None) -> None:

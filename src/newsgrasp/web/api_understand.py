@@ -8,7 +8,7 @@ from datetime import date
 from functools import partial
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -322,7 +322,8 @@ def _matches(actor: Actor | None, spec: str, text: str | None) -> bool:
 
 
 @router.get("/actors/{actor}", response_model=ActorDetail, responses={**_ERRORS, **_NOT_FOUND})
-def actor(store: StoreDep, actor: str, since: OnDay | None = None, until: OnDay | None = None) -> ActorDetail:
+def actor(store: StoreDep, actor: Annotated[str, Path(min_length=1, max_length=100, pattern=VISIBLE)],
+          since: OnDay | None = None, until: OnDay | None = None) -> ActorDetail:
     """One actor (a code such as RUS or 'RUS GOV', or part of a name): events, quotes and
     counterparts, from at most 2,000 events (oldest first: narrow with since/until)."""
     if not actor.strip() or len(actor) > 100:
