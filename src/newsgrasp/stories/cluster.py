@@ -640,10 +640,11 @@ class StoryClusterer:
         """
         cfg = self.config
         assert cfg.pair_model is not None
-        stories = [self._stories[sid] for sid in story_ids]
-        members = [m for story in stories for m in story.members]
-        # Headlines carry too little for the pair features (fitted on full texts).
-        if len(members) < 3 or len(members) > cfg.regroup_max or any(m.encoded is None for m in members):
+        # Only full texts are regrouped: a headline carries too little for the pair
+        # features (fitted on full texts); a story's headlines follow its heir.
+        stories = [s for s in (self._stories[sid] for sid in story_ids) if any(m.encoded for m in s.members)]
+        members = [m for story in stories for m in story.members if m.encoded is not None]
+        if len(members) < 3 or len(members) > cfg.regroup_max:
             return [], []
         encoded = [m.encoded for m in members if m.encoded is not None]
         labels = regroup(encoded, cfg.pair_model, cfg.regroup_threshold, self._time_factors([m.ts for m in members]))
@@ -667,6 +668,12 @@ class StoryClusterer:
             if len(group) == 1 and label not in ids and old_of[group[0].id] in heir:
                 groups[heir[old_of[group[0].id]]].append(group[0])
                 del groups[label]
+        for story in stories:
+            short = [m for m in story.members if m.encoded is None]
+            if short:
+                votes = Counter(label for label, group in groups.items() for m in group if old_of[m.id] == story.id)
+                home = heir.get(story.id, min(votes, key=lambda k: (-votes[k], k)))
+                groups[home] += short
         before = {frozenset(m.id for m in story.members) for story in stories}
         if {frozenset(m.id for m in group) for group in groups.values()} == before:
             return [], []
@@ -682,7 +689,7 @@ class StoryClusterer:
             self._issued.add(story.id)
             for member in sorted(group, key=lambda m: m.id):
                 self._join(story, member.words, member.names, member)
-        return sorted(ids.values()), sorted(set(story_ids) - used)
+        return sorted(ids.values()), sorted({story.id for story in stories} - used)
 
     def _time_factors(self, stamps: list[float | None]) -> npt.NDArray[np.float64] | None:
         """_decay for every pair of ``stamps`` (1 where either is unknown); None if none is known."""
