@@ -136,3 +136,18 @@ def test_tracker_persists_a_regrouping(store):
     assert sorted(s.id for s in stories) == sorted(set(stored.values()))
     assert sorted(s.articles for s in stories) == [4, 4]
     assert {stories[0].headline, stories[1].headline} <= {t for t, _ in IZMIR + GAZ}
+
+
+def test_merge_repair_asks_the_pair_model_first():
+    # Two halves of one event may merge; two twin events may not, whatever their centroids say.
+    clusterer = StoryClusterer()
+    docs = twins()
+    for doc in docs:
+        clusterer.df.add(set(doc.title.lower().split()))
+    clusterer.restore(1, [docs[0], docs[2]])   # Izmir
+    clusterer.restore(5, [docs[4], docs[6]])   # Izmir, later coverage
+    clusterer.restore(2, [docs[1], docs[3]])   # Gaziantep
+    izmir, later, gaziantep = (clusterer._stories[i] for i in (1, 5, 2))
+    assert clusterer._members_agree(izmir, later)
+    assert not clusterer._members_agree(izmir, gaziantep)
+    assert StoryClusterer(ClusterConfig(pair_model=None))._members_agree(izmir, gaziantep)

@@ -56,7 +56,7 @@ from .features import (
     terms,
 )
 from .members import MemberMatrix
-from .pairs import DEFAULT_PAIR_MODEL, EncodedMember, PairEncoder, PairModel, regroup
+from .pairs import DEFAULT_PAIR_MODEL, EncodedMember, PairEncoder, PairModel, pair_probabilities, regroup
 
 ENTITY_PREFIX = "@"  # keeps names and words apart in one frequency table
 DAY = 86400.0
@@ -98,7 +98,7 @@ class ClusterConfig:
     embedding_weight: float = 0.5
     # Repair by regrouping (see pairs.py and _regroup): None switches it off.
     pair_model: PairModel | None = field(default_factory=lambda: DEFAULT_PAIR_MODEL)
-    regroup_threshold: float = 0.4   # average P(same event) that keeps two groups together
+    regroup_threshold: float = 0.5   # average P(same event) that keeps two groups together
     regroup_share: float = 0.5       # neighbours: stories the article scored within this share of the bar
     regroup_max: int = 160           # members; a larger neighbourhood is left as it is (bounded cost)
 
@@ -298,6 +298,8 @@ class StoryClusterer:
                     and sid in self._stories]
             result.regrouped, result.removed = self._regroup([story.id, *near])
             result.story_id = self._story_of[doc.id]
+            if result.regrouped and result.story_id not in result.regrouped:
+                result.regrouped = sorted([*result.regrouped, result.story_id])
         return result
 
     def restore(self, story_id: int, docs: Iterable[StoryInput]) -> None:
@@ -340,7 +342,7 @@ class StoryClusterer:
             return _Member(doc.id, doc.title, self._weigh(words_raw, ""), ts, mentioned_years(doc.title, doc.text),
                            tokens, salient, self._embed(doc), self._weigh(names_raw, ENTITY_PREFIX),
                            full=len(words_raw) >= self.config.short_terms)
-        marks = event_marks(doc.title, doc.text)
+        marks = event_marks(words_raw)
         lead = name_tokens(name_list[:LEAD_NAMES])[0]
         member = _Member(doc.id, doc.title, self._weigh(words_raw, ""), ts, mentioned_years(doc.title, doc.text),
                          tokens, salient, self._embed(doc), self._weigh(names_raw, ENTITY_PREFIX),
@@ -593,11 +595,29 @@ class StoryClusterer:
             sim = self._story_similarity(story, other)
             if self.config.contrast and story.salient and other.salient:
                 sim *= 1.0 - self.config.contrast * min(self._side(story, other), self._side(other, story))
-            if sim >= self.config.merge_threshold:
+            if sim >= self.config.merge_threshold and self._members_agree(story, other):
                 keep = self._merge(story, other)
                 merged.append(other.id if keep is story else story.id)
                 story = keep
         return merged
+
+    def _members_agree(self, a: _Story, b: _Story) -> bool:
+        """Whether the pair model, where it can judge (full texts), lets two stories merge.
+
+        The same test regrouping applies (average P(same event) across the two
+        at least ``regroup_threshold``), so a merge never undoes a split the
+        model made: on the synthesised stream that churn doubled the merges.
+        """
+        cfg = self.config
+        if cfg.pair_model is None:
+            return True
+        left = [m for m in a.members if m.encoded is not None]
+        right = [m for m in b.members if m.encoded is not None]
+        if not left or not right or len(left) + len(right) > cfg.regroup_max:
+            return True
+        prob = pair_probabilities([m.encoded for m in left + right if m.encoded is not None], cfg.pair_model,
+                                  self._time_factors([m.ts for m in left + right]))
+        return float(prob[:len(left), len(left):].mean()) >= cfg.regroup_threshold
 
     def _merge(self, a: _Story, b: _Story) -> _Story:
         keep, gone = (a, b) if a.id < b.id else (b, a)
@@ -644,7 +664,8 @@ class StoryClusterer:
         # features (fitted on full texts); a story's headlines follow its heir.
         stories = [s for s in (self._stories[sid] for sid in story_ids) if any(m.encoded for m in s.members)]
         members = [m for story in stories for m in story.members if m.encoded is not None]
-        if len(members) < 3 or len(members) > cfg.regroup_max:
+        # One story of three can only lose a lone member, which stays (below): nothing to do.
+        if len(members) < (3 if len(stories) > 1 else 4) or len(members) > cfg.regroup_max:
             return [], []
         encoded = [m.encoded for m in members if m.encoded is not None]
         labels = regroup(encoded, cfg.pair_model, cfg.regroup_threshold, self._time_factors([m.ts for m in members]))
@@ -681,15 +702,19 @@ class StoryClusterer:
             if label not in ids:
                 ids[label] = self._fresh_id(sorted(m.id for m in groups[label]), used)
                 used.add(ids[label])
+        held = {story.id: frozenset(m.id for m in story.members) for story in stories}
+        changed = {label: ids[label] for label, group in groups.items()
+                   if held.get(ids[label]) != frozenset(m.id for m in group)}
         for story in stories:
-            self._drop(story.id)
-        for label, group in groups.items():
-            story = _Story(ids[label], cfg.member_scan)
-            self._stories[story.id] = story
-            self._issued.add(story.id)
-            for member in sorted(group, key=lambda m: m.id):
+            if story.id not in used or story.id in changed.values():
+                self._drop(story.id)
+        for label, sid in changed.items():
+            story = _Story(sid, cfg.member_scan)
+            self._stories[sid] = story
+            self._issued.add(sid)
+            for member in sorted(groups[label], key=lambda m: m.id):
                 self._join(story, member.words, member.names, member)
-        return sorted(ids.values()), sorted({story.id for story in stories} - used)
+        return sorted(changed.values()), sorted(set(held) - used)
 
     def _time_factors(self, stamps: list[float | None]) -> npt.NDArray[np.float64] | None:
         """_decay for every pair of ``stamps`` (1 where either is unknown); None if none is known."""

@@ -18,12 +18,15 @@ held-out topics (see that script and ``bench_stories.py``).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import ThreadpoolController
 
 _Matrix = npt.NDArray[np.float64]
 
@@ -57,6 +60,7 @@ class PairMember(Protocol):
 
 _Ints = npt.NDArray[np.int64]
 _SET_KINDS = ("tokens", "numbers", "rare", "title_terms", "lead", "years", "months", "weekdays")
+_KIND_SHIFT = 40  # ids stay below 2**40; kind k's items live at k * 2**40 + id
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,34 +71,45 @@ class EncodedMember:
     word_values: _Matrix
     name_ids: _Ints
     name_values: _Matrix
-    sets: tuple[_Ints, ...]   # one per _SET_KINDS
+    marks: _Ints              # set items of every kind in _SET_KINDS, each kind in its own id range
 
 
 class PairEncoder:
-    """Interns every key to an integer, so a regrouping builds its matrices in numpy, not Python loops."""
+    """Interns every key to an integer, so a regrouping builds its matrices in numpy, not Python loops.
+
+    One table serves every kind of key: each kind gets its own matrix, so a
+    word and a name word sharing an id never meet.
+    """
 
     __slots__ = ("ids",)
 
     def __init__(self) -> None:
         self.ids: dict[object, int] = {}
 
-    def _intern(self, keys: list[object]) -> _Ints:
+    def _intern(self, keys: Sequence[object]) -> _Ints:
         ids = self.ids
-        return np.array([ids.setdefault(k, len(ids)) for k in keys], dtype=np.int64)
+        new = [k for k in keys if k not in ids]
+        if new:
+            ids.update(zip(new, range(len(ids), len(ids) + len(new)), strict=True))
+        return np.fromiter(map(ids.__getitem__, keys), np.int64, len(keys))
 
     def encode(self, member: PairMember, df: Mapping[str, int], n_docs: int,
                rare_share: float = 0.02) -> EncodedMember:
         """Encode ``member``; a term is rare when at most ``rare_share`` of the documents so far hold it."""
         limit = max(3.0, rare_share * n_docs)
-        rare = [t for t in member.words if df.get(t, 0) <= limit]
-        sets = (member.tokens, member.numbers, rare, member.title_terms, member.lead, member.years,
-                member.months, member.weekdays)
+        words = list(member.words)
+        word_ids = self._intern(words)
+        # The clusterer counts an article's terms before encoding it: every word is in ``df``.
+        counts = np.fromiter(map(df.get, words, [0] * len(words)), np.int64, len(words))
+        sets = [self._intern(list(items)) for items in (
+            member.tokens, member.numbers, member.title_terms, member.lead, member.years, member.months,
+            member.weekdays)]
+        sets.insert(_SET_KINDS.index("rare"), word_ids[counts <= limit])
+        marks = np.concatenate([ids + (kind << _KIND_SHIFT) for kind, ids in enumerate(sets)])
         return EncodedMember(
-            self._intern(list(member.words)), np.fromiter(member.words.values(), np.float64, len(member.words)),
-            self._intern(["@" + n for n in member.names]),
-            np.fromiter(member.names.values(), np.float64, len(member.names)),
-            tuple(self._intern([(kind, item) for item in sorted(items, key=str)])
-                  for kind, items in zip(_SET_KINDS, sets, strict=True)))
+            word_ids, np.fromiter(member.words.values(), np.float64, len(words)),
+            self._intern(list(member.names)), np.fromiter(member.names.values(), np.float64, len(member.names)),
+            marks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,56 +130,59 @@ class PairModel:
         return 1.0 / (1.0 + np.exp(-z))
 
 
-def _matrix(ids: Sequence[_Ints], values: Sequence[_Matrix] | None) -> npt.NDArray[np.float32]:
-    """Rows of members over the columns their ids use (values, or 1 for set membership)."""
+def _matrix(ids: Sequence[_Ints], values: Sequence[_Matrix] | None) -> tuple[npt.NDArray[np.float32], _Ints]:
+    """Rows of members over the columns their ids use (values, or 1 for set membership); and those ids."""
     flat = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
     rows = np.repeat(np.arange(len(ids)), [len(a) for a in ids])
     columns, local = np.unique(flat, return_inverse=True)
     dense = np.zeros((len(ids), max(len(columns), 1)), dtype=np.float32)
     dense[rows, local] = np.concatenate(values) if values is not None and ids else 1.0
-    return dense
+    return dense, columns
 
 
 def _cosines(ids: Sequence[_Ints], values: Sequence[_Matrix]) -> _Matrix:
-    dense = _matrix(ids, values)
+    dense, _ = _matrix(ids, values)
     return (dense @ dense.T).astype(np.float64)
 
 
-def _overlaps(ids: Sequence[_Ints]) -> tuple[_Matrix, _Matrix]:
-    """Shared-item counts and set sizes for every pair."""
-    marks = _matrix(ids, None)
-    return (marks @ marks.T).astype(np.float64), np.array([len(a) for a in ids], dtype=np.float64)
+def _set_overlaps(members: Sequence[EncodedMember]) -> dict[str, tuple[_Matrix, _Matrix]]:
+    """Per kind of set: shared-item counts for every pair, and set sizes (one matrix build for all kinds)."""
+    marks, columns = _matrix([m.marks for m in members], None)
+    bounds = np.searchsorted(columns, [k << _KIND_SHIFT for k in range(len(_SET_KINDS) + 1)])
+    out = {}
+    for k, kind in enumerate(_SET_KINDS):
+        block = marks[:, bounds[k]:bounds[k + 1]]
+        out[kind] = (block @ block.T).astype(np.float64), block.sum(axis=1, dtype=np.float64)
+    return out
 
 
-def _jaccard(ids: Sequence[_Ints]) -> _Matrix:
-    inter, sizes = _overlaps(ids)
+def _jaccard(inter: _Matrix, sizes: _Matrix) -> _Matrix:
     union = sizes[:, None] + sizes[None, :] - inter
     return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
 
 
-def _agreement(ids: Sequence[_Ints]) -> tuple[_Matrix, _Matrix]:
+def _agreement(inter: _Matrix, sizes: _Matrix) -> tuple[_Matrix, _Matrix]:
     """(conflict, agree): both name some, none in common / at least one in common."""
-    inter, sizes = _overlaps(ids)
     both = (sizes[:, None] > 0) & (sizes[None, :] > 0)
     return (both & (inter == 0)).astype(np.float64), (inter > 0).astype(np.float64)
 
 
 def pair_features(members: Sequence[EncodedMember]) -> _Matrix:
     """An (n, n, len(FEATURES)) array of pair features."""
-    kind = {name: [m.sets[i] for m in members] for i, name in enumerate(_SET_KINDS)}
-    year_conflict, year_agree = _agreement(kind["years"])
-    month_conflict, month_agree = _agreement(kind["months"])
-    day_conflict, day_agree = _agreement(kind["weekdays"])
+    sets = _set_overlaps(members)
+    year_conflict, year_agree = _agreement(*sets["years"])
+    month_conflict, month_agree = _agreement(*sets["months"])
+    day_conflict, day_agree = _agreement(*sets["weekdays"])
     columns = [
         _cosines([m.word_ids for m in members], [m.word_values for m in members]),
         _cosines([m.name_ids for m in members], [m.name_values for m in members]),
-        _jaccard(kind["tokens"]),
-        _jaccard(kind["numbers"]),
+        _jaccard(*sets["tokens"]),
+        _jaccard(*sets["numbers"]),
         year_conflict, year_agree,
-        _jaccard(kind["rare"]),
-        _jaccard(kind["title_terms"]),
+        _jaccard(*sets["rare"]),
+        _jaccard(*sets["title_terms"]),
         month_conflict, month_agree, day_conflict, day_agree,
-        _jaccard(kind["lead"]),
+        _jaccard(*sets["lead"]),
     ]
     return np.stack(columns, axis=-1)
 
@@ -182,23 +200,26 @@ def average_link(similarity: _Matrix, threshold: float) -> list[int]:
     total = similarity.astype(np.float64).copy()   # summed similarity between groups
     np.fill_diagonal(total, 0.0)
     sizes = np.ones(n)
+    mean = total.copy()                             # average similarity between live groups
     alive = np.ones(n, dtype=bool)
+    np.fill_diagonal(mean, -np.inf)
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     while True:
-        mean = total / np.outer(sizes, sizes)
-        mean[~alive, :] = -np.inf
-        mean[:, ~alive] = -np.inf
-        np.fill_diagonal(mean, -np.inf)
         flat = int(np.argmax(mean))
         i, j = divmod(flat, n)
         if mean[i, j] < threshold:
             break
         keep, gone = min(i, j), max(i, j)
         total[keep, :] += total[gone, :]
-        total[:, keep] += total[:, gone]
-        total[keep, keep] = 0.0
+        total[:, keep] = total[keep, :]
         sizes[keep] += sizes[gone]
         alive[gone] = False
+        row = np.where(alive, total[keep, :] / (sizes[keep] * sizes), -np.inf)
+        row[keep] = -np.inf
+        mean[keep, :] = row
+        mean[:, keep] = row
+        mean[gone, :] = -np.inf
+        mean[:, gone] = -np.inf
         members[keep] += members.pop(gone)
     for root, group in members.items():
         for item in group:
@@ -206,20 +227,36 @@ def average_link(similarity: _Matrix, threshold: float) -> list[int]:
     return labels
 
 
+@functools.cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
+    # These matrices are a few hundred rows: BLAS threads cost more CPU in
+    # start-up and spinning than they save (on 2 cores, 1.7 → 3.6 ms per article
+    # of a synthesised stream), and ingest's extraction workers want the cores.
+    return _blas().limit(limits=1, user_api="blas")
+
+
+def pair_probabilities(members: Sequence[EncodedMember], model: PairModel,
+                       time_factor: _Matrix | None = None) -> _Matrix:
+    """P(same event) for every pair of ``members``, scaled by ``time_factor`` (n × n) when given.
+
+    The model never saw times (its training set has none), so time enters as a factor.
+    """
+    with _one_blas_thread():
+        prob = model.probabilities(pair_features(members))
+    return prob if time_factor is None else prob * time_factor
+
+
 def regroup(members: Sequence[EncodedMember], model: PairModel, threshold: float,
             time_factor: _Matrix | None = None) -> list[int]:
-    """Group ``members`` afresh by the pair model; a label (smallest index of its group) per member.
-
-    ``time_factor`` (n × n) scales each pair's probability: the model never
-    saw times (its training set has none); omitted, time plays no part.
-    """
-    prob = model.probabilities(pair_features(members))
-    if time_factor is not None:
-        prob = prob * time_factor
-    return average_link(prob, threshold)
+    """Group ``members`` afresh by the pair model; a label (smallest index of its group) per member."""
+    return average_link(pair_probabilities(members, model, time_factor), threshold)
 
 
 # Fitted by benchmarks/train_pair_model.py (ECB+ dev, all topics); see that script for the held-out check.
 DEFAULT_PAIR_MODEL = PairModel(
-    weights=(12.878, 3.515, 2.636, 3.511, -1.125, 1.252, 7.013, 3.811, -1.236, 0.35, -1.157, -0.219, 2.159),
-    intercept=-5.397)
+    weights=(12.639, 3.671, 2.357, 2.553, -1.186, 1.188, 8.061, 3.98, -1.098, 0.266, -1.217, -0.172, 2.233),
+    intercept=-5.295)
