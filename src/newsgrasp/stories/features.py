@@ -162,9 +162,8 @@ def event_marks(terms: Iterable[str]) -> EventMarks:
     numbers, months, weekdays = [], [], []
     for t in terms:
         if t.isdigit():
-            if len(t) > 2 or int(t) > 10:
-                if not (len(t) == 4 and _YEAR.fullmatch(t)):
-                    numbers.append(t)
+            if (len(t) > 2 or int(t) > 10) and not (len(t) == 4 and _YEAR.fullmatch(t)):
+                numbers.append(t)
         elif t in _MONTHS:
             months.append(_MONTHS[t])
         elif t in _WEEKDAYS:
