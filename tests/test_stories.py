@@ -299,6 +299,31 @@ def test_refresh_and_reextract_recluster_changed_texts(tmp_path):
     assert redone.exit_code == 0 and "Stories re-clustered: 3 articles → 1 stories" in redone.output
 
 
+def test_a_refresh_cut_short_is_reclustered_by_the_next_run(tmp_path):
+    page = ("<html><head><title>{0}</title><meta property='article:published_time' content='2020-03-02T09:00:00Z'>"
+            "</head><body><article><h1>{0}</h1><p>{1}</p></article></body></html>")
+    (tmp_path / "a.html").write_text(page.format("Deadly earthquake hits Izmir in western Turkey", QUAKE), "utf-8")
+    (tmp_path / "c.html").write_text(page.format("Iceland votes in snap election", ELECTION), "utf-8")
+    db = str(tmp_path / "r.db")
+    runner = CliRunner()
+    first = runner.invoke(cli, ["ingest", str(tmp_path / "a.html"), str(tmp_path / "c.html"), "--db", db,
+                                "--no-enrich", "-q"])
+    assert first.exit_code == 0, first.output
+    with SQLiteStore(db) as store:
+        assert not store.stories_stale()
+        # What a --refresh does before it is killed: the note, then the new text; no rebuild.
+        store.mark_stories_stale()
+        store.update_article(2, _article("Izmir quake death toll climbs to 39", QUAKE3, 0.8, "x",
+                                         "https://example.org/c"), content_hash="changed")
+        assert [s.articles for s in store.list_stories()] == [1, 1]
+    (tmp_path / "d.html").write_text(page.format("Izmir rescuers pull survivors from rubble", QUAKE2), "utf-8")
+    later = runner.invoke(cli, ["ingest", str(tmp_path / "d.html"), "--db", db, "--no-enrich"])
+    assert later.exit_code == 0 and "stories re-clustered" in later.output, later.output
+    with SQLiteStore(db) as store:
+        assert [s.articles for s in store.list_stories()] == [3]
+        assert not store.stories_stale()
+
+
 def test_store_keeps_each_article_in_exactly_one_story(store):
     _fill(store)
     assignments = store.story_assignments()

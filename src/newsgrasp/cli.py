@@ -482,10 +482,12 @@ def reextract(ids: tuple[int, ...], db: str | None, everything: bool) -> None:
             if digest == stored.content_hash and fresh.title == old.title:
                 unchanged += 1
                 continue
+            if not changed:
+                store.mark_stories_stale()  # an interrupted run leaves the note for the next one
             store.update_article(article_id, fresh, content_hash=digest,
                                  signature=index.to_bytes(index.signature(fresh.text)))
             changed += 1
-        rebuilt = rebuild(store) if changed else None
+        rebuilt = rebuild(store) if changed or store.stories_stale() else None
     err.print(f"Re-extracted: {changed} changed, {unchanged} unchanged, {failed} failed, "
               f"{missing} without kept HTML")
     if rebuilt is not None:

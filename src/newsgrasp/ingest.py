@@ -251,8 +251,11 @@ class Ingester:
         return self._index
 
     def _recluster_if_stale(self, summary: IngestSummary, progress: ProgressCallback | None) -> None:
-        """Re-extracted texts (``--refresh``) leave their stories built on the old texts: rebuild."""
-        if not (self._texts_changed and self.options.stories):
+        """Re-extracted texts (``--refresh``) leave their stories built on the old texts: rebuild.
+
+        Also when an earlier run changed texts and was cut short before rebuilding.
+        """
+        if not self.options.stories or not (self._texts_changed or self.store.stories_stale()):
             return
         self._texts_changed = False
         if progress:
@@ -354,6 +357,8 @@ class Ingester:
             if self.options.refresh:
                 before = store.get(known)
                 if before is None or before.content_hash != digest or before.article.title != article.title:
+                    if not self._texts_changed and self.options.stories:
+                        store.mark_stories_stale()  # survives a run cut short: the next one rebuilds
                     self._texts_changed = True
                 store.update_article(known, article, content_hash=digest, signature=blob)
                 store.add_urls(known, urls)

@@ -40,6 +40,17 @@ class StoryStore(abc.ABC):
         """Whether a story with this id is stored (retired ones included)."""
 
     @abc.abstractmethod
+    def mark_stories_stale(self) -> None:
+        """Note that stored texts changed under their stories; :meth:`replace_stories` clears the note.
+
+        Set before the texts change, so a run cut short still leaves it.
+        """
+
+    @abc.abstractmethod
+    def stories_stale(self) -> bool:
+        """Whether texts changed since the stories were last rebuilt."""
+
+    @abc.abstractmethod
     def replace_stories(self, digests: Iterable[StoryDigest], *, n_docs: int,
                         frequencies: Mapping[str, int], scores: Mapping[int, float] | None = None) -> int:
         """Replace every story (a rebuild) in one transaction; returns the number of stories."""

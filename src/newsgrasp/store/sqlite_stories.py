@@ -185,6 +185,16 @@ class SQLiteStoryMixin:
 
         self._write(op)
 
+    def mark_stories_stale(self) -> None:
+        def op(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO story_state(key, value) VALUES ('stale', '1') "
+                         "ON CONFLICT(key) DO UPDATE SET value = '1'")
+
+        self._write(op)
+
+    def stories_stale(self) -> bool:
+        return self._read_one("SELECT 1 FROM story_state WHERE key = 'stale'") is not None
+
     # -- saved clusterer state ---------------------------------------------------------------
     def story_frequencies(self) -> tuple[int, dict[str, int]]:
         row = self._read_one("SELECT value FROM story_state WHERE key = 'n_docs'")
