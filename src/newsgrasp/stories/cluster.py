@@ -692,19 +692,22 @@ class StoryClusterer:
         # A headline goes with the group (among those its story's full texts went
         # to) whose words it shares most.
         sums: dict[int, tuple[dict[str, float], float]] = {}
-        for label, group in groups.items():
-            total: dict[str, float] = {}
-            sq = 0.0
-            for m in group:
-                sq = _grow(total, m.words, sq)
-            sums[label] = (total, math.sqrt(sq) or 1.0)
         for story in stories:
             short = [m for m in story.members if m.encoded is None]
             if not short:
                 continue
             homes = sorted({label for label, group in groups.items() for m in group if old_of[m.id] == story.id})
+            if len(homes) > 1:
+                for label in homes:
+                    if label not in sums:
+                        total: dict[str, float] = {}
+                        sq = 0.0
+                        for m in groups[label]:
+                            sq = _grow(total, m.words, sq)
+                        sums[label] = (total, math.sqrt(sq) or 1.0)
             for m in short:
-                best = max(homes, key=lambda k: (_dot(m.words, sums[k][0]) / sums[k][1], -k))
+                best = homes[0] if len(homes) == 1 else max(
+                    homes, key=lambda k: (_dot(m.words, sums[k][0]) / sums[k][1], -k))
                 groups[best].append(m)
         before = {frozenset(m.id for m in story.members) for story in stories}
         if {frozenset(m.id for m in group) for group in groups.values()} == before:
