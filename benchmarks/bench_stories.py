@@ -15,6 +15,11 @@ articles of a synthesised stream (and through SQLite, as ingest does it, after
 1k, 10k and 100k; wall-clock there): real ECB+ and UCI texts, each gold event
 re-issued as many distinct events spread over years (sentences sub-sampled and
 numbers changed so no two copies are identical), in time order.
+
+Every table puts the default clusterer beside the fast path
+(``ClusterConfig(pair_model=None)``: no regrouping by the pair model); the
+pair model itself is fitted and checked on held-out topics by
+``train_pair_model.py``.
 """
 
 from __future__ import annotations
