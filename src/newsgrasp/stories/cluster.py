@@ -64,6 +64,7 @@ MEMBER_GATE = 0.5  # centroid similarity, as a share of the join threshold, wort
 REPAIR_SHARE = 0.8  # runner-up stories within this share of the join threshold are merge candidates
 DIGEST_SMALL = 16   # a story this small gets a fresh headline and keywords with every article...
 DIGEST_GROWTH = 1.1  # ...a bigger one once it has grown by this factor
+LEAD_PAIR_CHARS = 300  # the headline and this much of the text: where an article says which event it is
 LEAD_NAMES = 3       # the first names an article mentions: whom it is about
 # Story sizes at which a story and its close neighbours are regrouped by the
 # pair model (about ×1.5 apart, so the work per article stays bounded).
@@ -136,6 +137,8 @@ class _Member:
     weekdays: frozenset[str] = frozenset()
     title_terms: frozenset[str] = frozenset()
     lead: frozenset[str] = frozenset()
+    lead_words: dict[str, float] = field(default_factory=dict)
+    title_words: dict[str, float] = field(default_factory=dict)
     full: bool = True                      # a full text, not a headline alone
     encoded: EncodedMember | None = None   # the above as the pair model's ids (full texts only)
 
@@ -347,6 +350,7 @@ class StoryClusterer:
         member = _Member(doc.id, doc.title, self._weigh(words_raw, ""), ts, mentioned_years(doc.title, doc.text),
                          tokens, salient, self._embed(doc), self._weigh(names_raw, ENTITY_PREFIX),
                          marks.numbers, marks.months, marks.weekdays, frozenset(terms(doc.title)), lead,
+                         self._weigh(bag(doc.title, doc.text[:LEAD_PAIR_CHARS]), ""), self._weigh(bag(doc.title, ""), ""),
                          len(words_raw) >= self.config.short_terms)
         if member.full and self.config.pair_model is not None:
             member.encoded = self._encoder.encode(member, self.df.df, self.df.n_docs)
@@ -731,11 +735,18 @@ class StoryClusterer:
         return sorted(changed.values()), sorted(set(held) - used)
 
     def _time_factors(self, stamps: list[float | None]) -> npt.NDArray[np.float64] | None:
-        """_decay for every pair of ``stamps`` (1 where either is unknown); None if none is known."""
+        """Time's share in P(same event) for every pair of ``stamps`` (1 where either is unknown).
+
+        A story unfolds over days (a missile test, a warning, then sanctions),
+        and average link weighs every pair, so its first and last articles
+        must not count as strangers: pairs within ``window_days`` of each
+        other pay nothing; past that, similarity falls as in :meth:`_decay`.
+        None if no time is known.
+        """
         if all(ts is None for ts in stamps):
             return None
         ts = np.array([np.nan if t is None else t for t in stamps])
-        days = np.maximum(0.0, np.abs(ts[:, None] - ts[None, :]) / DAY - self.config.time_grace_days)
+        days = np.maximum(0.0, np.abs(ts[:, None] - ts[None, :]) / DAY - self.config.window_days)
         return np.where(np.isnan(days), 1.0, 1.0 / (1.0 + np.nan_to_num(days) / self.config.time_scale_days))
 
     def _fresh_id(self, member_ids: list[int], used: set[int]) -> int:

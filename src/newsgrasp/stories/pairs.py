@@ -32,7 +32,7 @@ _Matrix = npt.NDArray[np.float64]
 
 FEATURES = ("cos_terms", "cos_names", "name_words", "numbers", "year_conflict", "year_agree",
             "rare_terms", "title_terms", "month_conflict", "month_agree", "weekday_conflict",
-            "weekday_agree", "lead_names")
+            "weekday_agree", "lead_names", "cos_lead", "cos_title")
 
 
 class PairMember(Protocol):
@@ -56,6 +56,10 @@ class PairMember(Protocol):
     def title_terms(self) -> frozenset[str]: ...
     @property
     def lead(self) -> frozenset[str]: ...              # words of the first names mentioned
+    @property
+    def lead_words(self) -> Mapping[str, float]: ...   # unit TF-IDF vector of the headline and lead
+    @property
+    def title_words(self) -> Mapping[str, float]: ...  # ...of the headline alone
 
 
 _Ints = npt.NDArray[np.int64]
@@ -71,6 +75,10 @@ class EncodedMember:
     word_values: _Matrix
     name_ids: _Ints
     name_values: _Matrix
+    lead_ids: _Ints
+    lead_values: _Matrix
+    title_ids: _Ints
+    title_values: _Matrix
     marks: _Ints              # set items of every kind in _SET_KINDS, each kind in its own id range
 
 
@@ -109,7 +117,10 @@ class PairEncoder:
         return EncodedMember(
             word_ids, np.fromiter(member.words.values(), np.float64, len(words)),
             self._intern(list(member.names)), np.fromiter(member.names.values(), np.float64, len(member.names)),
-            marks)
+            *self._vector(member.lead_words), *self._vector(member.title_words), marks)
+
+    def _vector(self, vec: Mapping[str, float]) -> tuple[_Ints, _Matrix]:
+        return self._intern(list(vec)), np.fromiter(vec.values(), np.float64, len(vec))
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +194,8 @@ def pair_features(members: Sequence[EncodedMember]) -> _Matrix:
         _jaccard(*sets["title_terms"]),
         month_conflict, month_agree, day_conflict, day_agree,
         _jaccard(*sets["lead"]),
+        _cosines([m.lead_ids for m in members], [m.lead_values for m in members]),
+        _cosines([m.title_ids for m in members], [m.title_values for m in members]),
     ]
     return np.stack(columns, axis=-1)
 
@@ -258,5 +271,6 @@ def regroup(members: Sequence[EncodedMember], model: PairModel, threshold: float
 
 # Fitted by benchmarks/train_pair_model.py (ECB+ dev, all topics); see that script for the held-out check.
 DEFAULT_PAIR_MODEL = PairModel(
-    weights=(12.639, 3.671, 2.357, 2.553, -1.186, 1.188, 8.061, 3.98, -1.098, 0.266, -1.217, -0.172, 2.233),
-    intercept=-5.295)
+    weights=(7.08, 3.375, 2.23, 2.419, -1.145, 1.269, 8.83, 0.352, -1.049, 0.241, -1.083, -0.127, 0.932, 8.615,
+             1.024),
+    intercept=-5.447)
