@@ -87,7 +87,10 @@ class ClusterConfig:
     full_text_member_weight: float = 0.0  # ...for an article of ``short_terms`` terms or more
     member_scan: int = 64            # newest members compared one by one (bounds the cost per story)
     year_mismatch: float = 0.5       # undated article naming none of a story's years: similarity × this
-    contrast: float = 0.3            # similarity × (1 - contrast × name disagreement), see _contrast
+    # similarity × (1 - contrast × name disagreement), see _contrast: the cheap
+    # twin-event guard for the fast path (see fast()); with the pair model it
+    # is redundant (ECB+ held-out halves 0.904 with it, 0.907 without).
+    contrast: float = 0.0
     query_terms: int = 12            # salient terms an article looks up in the index
     query_entities: int = 6
     candidates: int = 8              # stories scored exactly per article
@@ -102,6 +105,15 @@ class ClusterConfig:
     regroup_threshold: float = 0.5   # average P(same event) that keeps two groups together
     regroup_share: float = 0.5       # neighbours: stories the article scored within this share of the bar
     regroup_max: int = 160           # members; a larger neighbourhood is left as it is (bounded cost)
+
+    @classmethod
+    def fast(cls) -> ClusterConfig:
+        """No pair model (about twice the speed), with the name contrast in its place.
+
+        ECB+ dev pairwise F1 0.835 against 0.900 for the default; headlines
+        (UCI) are clustered the same either way.
+        """
+        return cls(pair_model=None, contrast=0.3)
 
 
 @dataclass(slots=True)
