@@ -18,7 +18,6 @@ from newsgrasp.records import Article, ArticleFilter, StoryFilter, StoryInput
 from newsgrasp.store import QueryError, SQLiteStore
 from newsgrasp.stories.cluster import ClusterConfig, StoryClusterer, cluster_all
 from newsgrasp.stories.features import entity_names, terms
-from newsgrasp.stories.members import MemberMatrix
 from newsgrasp.stories.tracker import StoryTracker, rebuild, stable_ids
 
 from .conftest import shared_path
@@ -140,39 +139,6 @@ def test_minilm_embedder_loads_the_packaged_model_offline():
     assert dot(quake, quake2) > dot(quake, vote)
     with pytest.raises(FileNotFoundError, match="no sentence-transformers model"):
         minilm_embedder(model_dir="/nonexistent")
-
-
-def test_member_matrix_matches_member_by_member_scoring():
-    rng = random.Random(3)
-    vocab = [f"w{i}" for i in range(60)]
-    people = [f"p{i}" for i in range(12)]
-
-    def unit(keys: list[str]) -> dict[str, float]:
-        raw = {k: rng.random() + 0.1 for k in keys}
-        norm = sum(v * v for v in raw.values()) ** 0.5
-        return {k: v / norm for k, v in raw.items()}
-
-    def brute(members: list, words: dict, names: dict, share: float, newest: int) -> float:
-        best = 0.0
-        for m_words, m_names in members[-newest:]:
-            w = sum(v * m_words.get(k, 0.0) for k, v in words.items())
-            if names and m_names:
-                w = (1 - share) * w + share * sum(v * m_names.get(k, 0.0) for k, v in names.items())
-            best = max(best, w)
-        return best
-
-    matrix, members = MemberMatrix(horizon=8), []
-    for step in range(40):  # past twice the horizon: old members are compacted away
-        member = (unit(rng.sample(vocab, 12)), unit(rng.sample(people, 3)) if step % 3 else {})
-        matrix.add(*member)
-        members.append(member)
-        words = unit(rng.sample(vocab, 10))
-        names = unit(rng.sample(people, 2)) if step % 2 else {}
-        for newest in (1, 5, 8):
-            assert matrix.best(words, names, 0.35, newest) == pytest.approx(brute(members, words, names, 0.35,
-                                                                                   newest))
-    assert len(matrix) == 40 and len(matrix.vocab) <= len(vocab) + len(people)
-    assert matrix.best({"unknown": 1.0}, {}, 0.35, 8) == 0.0
 
 
 def test_headlines_alone_join_at_a_lower_bar():

@@ -9,7 +9,14 @@ import pytest
 
 from newsgrasp.records import Article, StoryInput
 from newsgrasp.stories.cluster import ClusterConfig, StoryClusterer, cluster_all, pair_members
-from newsgrasp.stories.pairs import DEFAULT_PAIR_MODEL, FEATURES, PairModel, average_link, pair_features
+from newsgrasp.stories.pairs import (
+    DEFAULT_PAIR_MODEL,
+    FEATURES,
+    PairModel,
+    PairScorer,
+    average_link,
+    pair_features,
+)
 from newsgrasp.stories.tracker import StoryTracker
 
 T0 = datetime(2024, 5, 6, 8, 0, tzinfo=UTC)
@@ -151,3 +158,55 @@ def test_merge_repair_asks_the_pair_model_first():
     assert clusterer._members_agree(izmir, later)
     assert not clusterer._members_agree(izmir, gaziantep)
     assert StoryClusterer(ClusterConfig(pair_model=None))._members_agree(izmir, gaziantep)
+
+
+def _brute_features(a, b) -> list[float]:
+    """Every pair feature of two members straight from their fields (dicts and sets), for checking."""
+    def cos(x, y):
+        return sum(v * y.get(k, 0.0) for k, v in x.items())
+
+    def jac(x, y):
+        return len(x & y) / len(x | y) if x | y else 0.0
+
+    def conflict(x, y):
+        return float(bool(x) and bool(y) and not x & y)
+
+    years_a, years_b = set(a.years), set(b.years)
+    return [cos(a.words, b.words), cos(a.names, b.names), jac(a.tokens, b.tokens), jac(a.numbers, b.numbers),
+            conflict(years_a, years_b), float(bool(years_a & years_b)), None,
+            jac(a.title_terms, b.title_terms), conflict(a.months, b.months), float(bool(a.months & b.months)),
+            conflict(a.weekdays, b.weekdays), float(bool(a.weekdays & b.weekdays)), jac(a.lead, b.lead),
+            cos(a.lead_words, b.lead_words), cos(a.title_words, b.title_words)]
+
+
+def test_pair_features_match_their_definitions():
+    # Names recur as words, title words as lead words: one key in many kinds must stay one key per kind.
+    members, _ = pair_members(twins())
+    full = [m for m in members if m.encoded]
+    encoded = [m.encoded for m in full]
+    square = pair_features(encoded)
+    rows = pair_features(encoded[5:7], encoded)   # a few rows against all: how regrouping computes
+    assert square.shape == (8, 8, len(FEATURES)) and rows.shape == (2, 8, len(FEATURES))
+    assert np.allclose(rows, square[5:7], atol=1e-6)
+    assert np.allclose(pair_features(encoded[3:4], encoded), square[3:4], atol=1e-6)  # one row: its own path
+    for i in range(8):
+        for j in range(8):
+            for k, want in enumerate(_brute_features(full[i], full[j])):
+                if want is not None:  # rare terms depend on frequencies as of arrival
+                    assert square[i, j, k] == pytest.approx(want, abs=1e-6), (i, j, FEATURES[k])
+
+
+def test_pair_scorer_caches_what_it_computed():
+    members, _ = pair_members(twins())
+    encoded = [m.encoded for m in members if m.encoded]
+    scorer = PairScorer(DEFAULT_PAIR_MODEL)
+    direct = DEFAULT_PAIR_MODEL.probabilities(pair_features(encoded))
+    np.fill_diagonal(direct, 1.0)
+    first = scorer.matrix(encoded[:5])                   # cold: all of it computed
+    assert np.allclose(first, direct[:5, :5], atol=1e-6)
+    grown = scorer.matrix(encoded)                        # three rows new
+    assert np.allclose(grown, direct, atol=1e-6) and np.allclose(grown, grown.T)
+    assert np.allclose(scorer.cross(encoded[:3], encoded[3:]), direct[:3, 3:], atol=1e-6)
+    scorer.forget(encoded[:4])
+    assert len(scorer) == 4
+    assert np.allclose(scorer.matrix(encoded), direct, atol=1e-6)
