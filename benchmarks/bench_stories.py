@@ -296,9 +296,6 @@ def scale(pool: list[dict[str, Any]], sizes: list[int]) -> None:
     print("  (the floor beside it: the same articles' features alone, terms and names, no clustering;\n"
           "   their ratio does not move with the machine's speed, which drifts on shared hardware;\n"
           "   'fast' is the same stream with ClusterConfig.fast(): no pair model, no regrouping)")
-    print(f"  {'articles so far':>16} {'ms/article':>11} {'docs/s':>8} {'active stories':>15}"
-          f" {'features-only docs/s':>21} {'ratio':>6} {'fast ms/article':>16} {'fast docs/s':>12}"
-          f" {'fast ratio':>11}")
     # The features memoise text pieces, and the synthesised stream re-uses its
     # sources' sentences: so their cost on real articles met the first time, too.
     clear_caches()
@@ -309,6 +306,9 @@ def scale(pool: list[dict[str, Any]], sizes: list[int]) -> None:
     cold = time.process_time() - t0
     print(f"  features alone, first pass over the {len(pool):,} real articles (memos cold): "
           f"{len(pool) / cold:,.0f} docs/s")
+    print(f"  {'articles so far':>16} {'ms/article':>11} {'docs/s':>8} {'active stories':>15}"
+          f" {'features-only docs/s':>21} {'ratio':>6} {'fast ms/article':>16} {'fast docs/s':>12}"
+          f" {'fast ratio':>11}")
     docs = synthesise(pool, max(sizes) + 1000)
     clusterer = StoryClusterer()
     fast = StoryClusterer(ClusterConfig.fast())

@@ -275,12 +275,12 @@ class StoryClusterer:
                            full=len(words_raw) >= self.config.short_terms)
         marks = event_marks(words_raw)
         lead = name_tokens(name_list[:LEAD_NAMES])[0]
-        words, counts = self._weigh_text(words_raw)
+        words, counts, weights = self._weigh_text(words_raw)
         member = Member(doc.id, doc.title, words, ts, mentioned_years(doc.title, doc.text),
                          tokens, salient, self._embed(doc), self._weigh(names_raw, ENTITY_PREFIX),
                          marks.numbers, marks.months, marks.weekdays, bags.title_terms, lead,
                          self._weigh(bags.lead, ""), self._weigh(bags.title, ""), True)
-        member.encoded = self._encoder.encode(member, counts, self.df.n_docs)
+        member.encoded = self._encoder.encode(member, counts, self.df.n_docs, word_weights=weights)
         return member
 
     def _advance(self, ts: float | None) -> None:
@@ -337,14 +337,18 @@ class StoryClusterer:
         story.last_seq = self._seq
         self._story_of[member.id] = story.id
 
-    def _weigh_text(self, raw: dict[str, float]) -> tuple[dict[str, float], npt.NDArray[np.int64]]:
+    def _weigh_text(self, raw: dict[str, float]) -> tuple[dict[str, float], npt.NDArray[np.int64],
+                                                           npt.NDArray[np.float64]]:
         """A full text's unit TF-IDF vector as :meth:`_weigh` makes it, in numpy (a few hundred terms);
-        and the terms' document frequencies, which the pair model's rare terms are read from."""
+        the terms' document frequencies, which the pair model's rare terms are read from; and the weights."""
         counts = np.fromiter(map(self.df.df.get, raw, repeat(0)), np.int64, len(raw))
         weights = np.fromiter(raw.values(), np.float64, len(raw))
         weights *= math.log(self.df.n_docs + 1) + 1.0 - np.log(counts + 1.0)
         norm = math.sqrt(float(weights @ weights))
-        return (dict(zip(raw, (weights / norm).tolist(), strict=True)) if norm else {}), counts
+        if not norm:
+            return {}, counts[:0], weights[:0]
+        weights /= norm
+        return dict(zip(raw, weights.tolist(), strict=True)), counts, weights
 
     def _weigh(self, raw: dict[str, float], prefix: str) -> dict[str, float]:
         # DocumentFrequencies.idf inlined: this runs for every term of every article.
@@ -668,9 +672,10 @@ class StoryClusterer:
         and average link weighs every pair, so its first and last articles
         must not count as strangers: pairs within ``window_days`` of each
         other pay nothing; past that, similarity falls as in :meth:`_decay`.
-        None if no time is known.
+        None if no time is known, or all are within the window (every factor 1).
         """
-        if all(ts is None for ts in rows) or all(ts is None for ts in cols):
+        known = [t for t in rows if t is not None] + [t for t in cols if t is not None]
+        if not known or max(known) - min(known) <= self.config.window_days * DAY:
             return None
         left = np.array([np.nan if t is None else t for t in rows])
         right = np.array([np.nan if t is None else t for t in cols])

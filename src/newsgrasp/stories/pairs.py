@@ -102,10 +102,11 @@ class PairEncoder:
         self.serial = 0
 
     def encode(self, member: PairMember, word_counts: _Ints, n_docs: int,
-               rare_share: float = 0.02) -> EncodedMember:
+               rare_share: float = 0.02, word_weights: _Matrix | None = None) -> EncodedMember:
         """Encode ``member``, whose words are in ``word_counts`` of the ``n_docs`` documents so far.
 
         A word is rare when at most ``rare_share`` of the documents hold it.
+        ``word_weights``, if given, are ``member.words``' values as an array.
         """
         vectors = (member.words, member.names, member.lead_words, member.title_words)
         groups = (*vectors, member.tokens, member.numbers, member.title_terms, member.lead, member.years,
@@ -113,8 +114,10 @@ class PairEncoder:
         keys = list(chain.from_iterable(groups))
         ids = self.ids
         # One probe per key: the table holds every key the stream has named, so probes miss the cache.
-        found = list(map(ids.get, keys))
-        if None in found:
+        found: list[int | None] = list(map(ids.get, keys))
+        try:
+            base = np.array(found, dtype=np.int64)
+        except TypeError:  # a None: keys never seen
             # New keys take ids in a fixed order (sets iterate in a per-process order).
             new = sorted({k for k, i in zip(keys, found, strict=True) if i is None}, key=repr)
             ids.update(zip(new, range(len(ids), len(ids) + len(new)), strict=True))
@@ -123,14 +126,20 @@ class PairEncoder:
                 while True:
                     found[at] = ids[keys[at]]
                     at = found.index(None, at + 1)
-        base = np.array(found, dtype=np.int64)
+            base = np.array(found, dtype=np.int64)
         sizes = [len(group) for group in groups]
         tagged = (base << _KIND_BITS) | np.repeat(_GROUP_KINDS, sizes)
         words = len(member.words)
         rare = (base[:words][word_counts <= max(3.0, rare_share * n_docs)] << _KIND_BITS) | _RARE_KIND
         n_values = sum(sizes[:len(vectors)])
         values = np.ones(len(keys) + len(rare), dtype=np.float32)
-        values[:n_values] = np.fromiter(chain.from_iterable(vec.values() for vec in vectors), np.float32, n_values)
+        if word_weights is None:
+            values[:n_values] = np.fromiter(chain.from_iterable(vec.values() for vec in vectors), np.float32,
+                                            n_values)
+        else:
+            values[:words] = word_weights
+            values[words:n_values] = np.fromiter(chain.from_iterable(vec.values() for vec in vectors[1:]),
+                                                 np.float32, n_values - words)
         set_sizes = np.array([*sizes[len(vectors):], len(rare)], dtype=np.float64)[_SET_SIZE_ORDER]
         self.serial += 1
         return EncodedMember(self.serial, np.concatenate((tagged, rare)), values, set_sizes)
@@ -438,6 +447,6 @@ def _cover(missing: npt.NDArray[np.bool_]) -> list[int]:
 
 # Fitted by benchmarks/train_pair_model.py (ECB+ dev, all topics); see that script for the held-out check.
 DEFAULT_PAIR_MODEL = PairModel(
-    weights=(7.08, 3.375, 2.23, 2.419, -1.145, 1.269, 8.83, 0.352, -1.049, 0.241, -1.083, -0.127, 0.932, 8.615,
-             1.024),
-    intercept=-5.447)
+    weights=(7.13, 3.404, 2.243, 2.485, -1.126, 1.295, 8.952, 0.372, -1.096, 0.213, -1.109, -0.107, 0.875, 8.42,
+             1.046),
+    intercept=-5.464)
