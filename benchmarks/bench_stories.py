@@ -314,25 +314,31 @@ def scale(pool: list[dict[str, Any]], sizes: list[int]) -> None:
     fast = StoryClusterer(ClusterConfig.fast())
     done = 0
 
-    def timed(c: StoryClusterer, batch: list[StoryInput]) -> float:
-        t0 = time.process_time()
+    def features(batch: list[StoryInput]) -> None:
         for doc in batch:
-            c.add(doc)
+            name_tokens(article_names(doc.text, doc.entities))
+            bag(doc.title, doc.text)
+
+    def timed(work: Callable[[list[StoryInput]], object], batch: list[StoryInput]) -> float:
+        t0 = time.process_time()
+        work(batch)
         return time.process_time() - t0
 
+    runs: list[Callable[[list[StoryInput]], object]] = [
+        lambda batch: [clusterer.add(d) for d in batch], lambda batch: [fast.add(d) for d in batch], features]
     for size in sizes:
         while done < size:
             clusterer.add(docs[done])
             fast.add(docs[done])
             done += 1
-        batch = docs[done:done + 1000]
-        elapsed = timed(clusterer, batch)
-        elapsed_fast = timed(fast, batch)
-        t0 = time.process_time()
-        for doc in batch:
-            name_tokens(article_names(doc.text, doc.entities))
-            bag(doc.title, doc.text)
-        floor = time.process_time() - t0
+        # The three take turns, 100 articles at a time and in rotating order, so the
+        # machine's drift (its speed wanders by half on shared hardware) hits them alike.
+        spent = [0.0, 0.0, 0.0]
+        for step, start in enumerate(range(done, done + 1000, 100)):
+            batch = docs[start:start + 100]
+            for k in (step % 3, (step + 1) % 3, (step + 2) % 3):
+                spent[k] += timed(runs[k], batch)
+        elapsed, elapsed_fast, floor = spent
         done += 1000
         print(f"  {size:>16,} {elapsed:>11.3f} {1000 / elapsed:>8.0f} {clusterer.active_stories:>15,}"
               f" {1000 / floor:>21.0f} {elapsed / floor:>6.1f} {elapsed_fast:>16.3f} {1000 / elapsed_fast:>12.0f}"

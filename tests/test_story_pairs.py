@@ -121,6 +121,31 @@ def test_a_lone_weak_member_stays_in_its_story():
     assert len(set(out.values())) == 1
 
 
+def test_regrouping_leaves_out_the_farthest_neighbours_past_its_bound(monkeypatch):
+    seen: list[list[int]] = []
+    original = PairScorer.matrix
+
+    def spy(self, members):
+        seen.append([m.key for m in members])
+        return original(self, members)
+
+    monkeypatch.setattr(PairScorer, "matrix", spy)
+    izmir, gaziantep = [d for d in twins() if d.id % 2], [d for d in twins() if not d.id % 2]
+    clusterer = StoryClusterer(ClusterConfig(regroup_max=5))
+    clusterer.restore(100, izmir[:3])
+    clusterer.restore(200, gaziantep[:3])
+    clusterer.restore(300, izmir[3:])
+    # Story 100 and its neighbours, closest first: 200 would take the regrouping to 6 members, 300 fits.
+    clusterer._regroup([100, 200, 300])
+    assert [len(keys) for keys in seen] == [4]
+    assert {clusterer.story_of(d.id) for d in gaziantep[:3]} == {200}  # left as it was
+    # A story past the bound by itself is left as it is.
+    seen.clear()
+    small = StoryClusterer(ClusterConfig(regroup_max=2))
+    small.restore(100, izmir[:3])
+    assert small._regroup([100]) == ([], []) and not seen
+
+
 def test_split_off_stories_never_reuse_a_stored_id():
     taken = {2, 4}
     clusterer = StoryClusterer(id_taken=taken.__contains__)

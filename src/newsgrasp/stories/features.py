@@ -326,13 +326,13 @@ class DocumentFrequencies:
 
     def __init__(self, n_docs: int = 0, df: dict[str, int] | None = None) -> None:
         self.n_docs = n_docs
-        self.df: dict[str, int] = df if df is not None else {}
+        # A Counter counts an article's keys in one C pass (``add``).
+        self.df: Counter[str] = df if isinstance(df, Counter) else Counter(df or {})
 
     def add(self, keys: Iterable[str]) -> None:
+        """Count one more document holding each of ``keys`` (distinct)."""
         self.n_docs += 1
-        df = self.df
-        for key in keys:
-            df[key] = df.get(key, 0) + 1
+        self.df.update(keys)
 
     def idf(self, key: str) -> float:
         # Smoothed: an unseen term gets the largest value, never a division by zero.
