@@ -20,6 +20,11 @@ Every table puts the default clusterer beside the fast path
 (``ClusterConfig.fast()``: no regrouping by the pair model); the
 pair model itself is fitted and checked on held-out topics by
 ``train_pair_model.py``.
+
+The clusterer's inner loops run compiled (``newsgrasp/stories/_speedups.c``)
+where the extension was built; ``NEWSGRASP_PURE_PYTHON=1`` in the environment
+runs their Python twins instead (the same stories, slower).  The scale table
+says which ran.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newsgrasp.records import StoryInput  # noqa: E402
 from newsgrasp.stories.cluster import ClusterConfig, StoryClusterer, cluster_all  # noqa: E402
+from newsgrasp.stories.compiled import COMPILED  # noqa: E402
 from newsgrasp.stories.features import STOPWORDS, article_names, bag, clear_caches, name_tokens  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -293,6 +299,8 @@ def reissued(pool: list[dict[str, Any]], n: int, per_day: int = 30, quiet_days: 
 def scale(pool: list[dict[str, Any]], sizes: list[int]) -> None:
     print(f"\nscale: per-article time as the stream grows (synthesised, 300 articles/day, "
           f"window {ClusterConfig().window_days:g} days)")
+    print("  kernels: " + ("compiled (newsgrasp.stories._speedups)" if COMPILED else
+                           "pure Python (NEWSGRASP_PURE_PYTHON=1, or the extension was not built)"))
     print("  (the floor beside it: the same articles' features alone, terms and names, no clustering;\n"
           "   their ratio does not move with the machine's speed, which drifts on shared hardware;\n"
           "   'fast' is the same stream with ClusterConfig.fast(): no pair model, no regrouping)")

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .pairs import EncodedMember
+from .vectors import grow
 
 _NOISE = 1e-9  # a centroid weight this small is rounding left by members who moved out
 
@@ -87,8 +88,8 @@ class Centroid:
         self.members = [m for m in self.members if m.id not in gone]
         emptied: list[str] = []
         for member in leaving:
-            self.wsq = grow(self.words, {t: -v for t, v in member.words.items()}, self.wsq)
-            self.nsq = grow(self.names, {t: -v for t, v in member.names.items()}, self.nsq)
+            self.wsq = grow(self.words, member.words, self.wsq, -1.0)
+            self.nsq = grow(self.names, member.names, self.nsq, -1.0)
             self.years.subtract(member.years)
             self.tokens.subtract(member.tokens)
             self.salient.subtract(member.salient)
@@ -110,43 +111,6 @@ class Centroid:
         """Members back in id order (the newest ``member_scan`` are the ones a headline is compared with)."""
         self.members.sort(key=lambda m: m.id)
         self.summary = None
-
-
-def grow(total: dict[str, float], vec: dict[str, float], sq: float) -> float:
-    """Add ``vec`` into ``total`` and return the new squared norm from the old one."""
-    cross = 0.0
-    own = 0.0
-    for t, v in vec.items():
-        old = total.get(t, 0.0)
-        cross += old * v
-        own += v * v
-        total[t] = old + v
-    return max(sq + 2.0 * cross + own, 0.0)
-
-
-def dot(small: dict[str, float], big: dict[str, float]) -> float:
-    if len(small) > len(big):
-        small, big = big, small
-    # Iterating the smaller side with a membership test beats building the key
-    # intersection as a set (measured ~20% on article-vs-story sizes).
-    return sum([v * big[t] for t, v in small.items() if t in big])
-
-
-def closest_member(words: dict[str, float], names: dict[str, float], members: list[Member],
-                    entity_weight: float) -> float:
-    """The highest similarity of a short article to one of ``members`` (word cosine, blended with the
-    name cosine where both name someone; vectors are unit length)."""
-    best = 0.0
-    keep = 1.0 - entity_weight
-    for member in members:
-        mine = member.words
-        sim = sum([v * mine[t] for t, v in words.items() if t in mine])
-        if names and member.names:
-            theirs = member.names
-            sim = keep * sim + entity_weight * sum([v * theirs[t] for t, v in names.items() if t in theirs])
-        if sim > best:
-            best = sim
-    return best
 
 
 def vsum(total: list[float] | None, vec: list[float]) -> list[float]:

@@ -33,19 +33,18 @@ iteration never decides anything.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
 
 from ..records import StoryDigest, StoryInput
-from .centroid import Centroid, Member, closest_member, cosine, dot, grow, vsum
+from .centroid import Centroid, Member, cosine, vsum
+from .compiled import speedups
 from .contrast import article_contrast, missing_share
 from .features import (
     ArticleBags,
@@ -57,15 +56,14 @@ from .features import (
     event_marks,
     mentioned_years,
     name_tokens,
-    normalise,
 )
 from .pairs import DEFAULT_PAIR_MODEL, PairEncoder, PairModel, PairScorer, average_link
+from .vectors import closest_member, dot, grow, new_keys, salient, strongest, weigh, weigh_counted
 
 ENTITY_PREFIX = "@"  # keeps names and words apart in one frequency table
 DAY = 86400.0
 MEMBER_GATE = 0.5  # centroid similarity, as a share of the join threshold, worth a member scan
 REPAIR_SHARE = 0.8  # runner-up stories within this share of the join threshold are merge candidates
-SALIENT_SORT = 64    # terms; a longer vector's salient terms are picked by numpy, then sorted
 AGREE_MAX = 160     # members: larger merges are not put to the pair model (bounded cost)
 APART_GROWTH = 1.5  # two stories the pair model kept apart are asked again once grown by this factor
 DIGEST_SMALL = 16   # a story this small gets a fresh headline and keywords with every article...
@@ -332,8 +330,8 @@ class StoryClusterer:
 
     def _join(self, story: Centroid, words: dict[str, float], names: dict[str, float], member: Member) -> None:
         postings, sid = self._postings, story.id
-        keys = [k for k in words if k not in story.words]
-        keys += [ENTITY_PREFIX + n for n in names if n not in story.names]
+        keys = new_keys(words, story.words)
+        keys += [ENTITY_PREFIX + n for n in new_keys(names, story.names)]
         for key in keys:
             posting = postings.get(key)
             if posting is None:
@@ -344,37 +342,15 @@ class StoryClusterer:
         story.last_seq = self._seq
         self._story_of[member.id] = story.id
 
-    def _weigh_text(self, raw: dict[str, float]) -> tuple[dict[str, float], npt.NDArray[np.int64],
-                                                           npt.NDArray[np.float64]]:
-        """A full text's unit TF-IDF vector as :meth:`_weigh` makes it, in numpy (a few hundred terms);
-        the terms' document frequencies, which the pair model's rare terms are read from; and the weights."""
-        counts = np.fromiter(map(self.df.df.get, raw, repeat(0)), np.int64, len(raw))
-        weights = np.fromiter(raw.values(), np.float64, len(raw))
-        weights *= math.log(self.df.n_docs + 1) + 1.0 - np.log(counts + 1.0)
-        norm = math.sqrt(float(weights @ weights))
-        if not norm:
-            return {}, counts[:0], weights[:0]
-        weights /= norm
-        return dict(zip(raw, weights.tolist(), strict=True)), counts, weights
+    def _weigh_text(self, raw: dict[str, float]) -> tuple[dict[str, float], bytes | npt.NDArray[np.int64],
+                                                           bytes | npt.NDArray[np.float64]]:
+        """A full text's unit TF-IDF vector as :meth:`_weigh` makes it; the terms' document frequencies,
+        which the pair model's rare terms are read from; and the weights (8 bytes a term, in order)."""
+        return weigh_counted(raw, self.df.df, math.log(self.df.n_docs + 1) + 1.0)
 
     def _weigh(self, raw: dict[str, float], prefix: str) -> dict[str, float]:
-        # DocumentFrequencies.idf inlined: this runs for every term of every article.
-        df, log = self.df.df, math.log
-        top = log(self.df.n_docs + 1) + 1.0
-        return normalise({t: v * (top - log(df.get(prefix + t, 0) + 1)) for t, v in raw.items()})
-
-    @staticmethod
-    def _salient(vec: dict[str, float], prefix: str, n: int) -> list[str]:
-        """The ``n`` heaviest terms, heaviest first; ties go to the later term (``sorted`` on pairs)."""
-        if len(vec) <= SALIENT_SORT:
-            ranked = sorted(zip(vec.values(), vec, strict=True), reverse=True)[:n]
-            return [prefix + t for _, t in ranked]
-        # A full text: only the entries that can make the cut are sorted (3x faster on 300 terms).
-        values = np.fromiter(vec.values(), np.float64, len(vec))
-        kth = np.partition(values, len(vec) - n)[len(vec) - n]
-        keys = list(vec)
-        among = [(vec[keys[i]], keys[i]) for i in np.flatnonzero(values >= kth).tolist()]
-        return [prefix + t for _, t in sorted(among, reverse=True)[:n]]
+        # DocumentFrequencies.idf, folded into one pass: this runs for every term of every article.
+        return weigh(raw, self.df.df, prefix, math.log(self.df.n_docs + 1) + 1.0)
 
     def _score_candidates(self, words: dict[str, float], names: dict[str, float],
                           member: Member, bar: float, share: float) -> list[tuple[float, int]]:
@@ -382,8 +358,7 @@ class StoryClusterer:
         ts, years = member.ts, member.years
         votes: dict[int, float] = {}
         idf = self.df.idf
-        for key in self._salient(words, "", cfg.query_terms) + self._salient(names, ENTITY_PREFIX,
-                                                                              cfg.query_entities):
+        for key in salient(words, "", cfg.query_terms) + salient(names, ENTITY_PREFIX, cfg.query_entities):
             posting = self._postings.get(key)
             if not posting or len(posting) > cfg.max_postings:
                 continue
@@ -392,10 +367,9 @@ class StoryClusterer:
                 votes[sid] = votes.get(sid, 0.0) + weight
         if not votes:
             return []
-        shortlist = heapq.nsmallest(cfg.candidates, votes.items(), key=lambda kv: (-kv[1], kv[0]))
         floor = bar * REPAIR_SHARE
         scored = []
-        for sid, _ in shortlist:
+        for sid in strongest(votes, cfg.candidates):
             story = self._stories[sid]
             if not self._open_for(story, ts):
                 continue
@@ -703,6 +677,10 @@ class StoryClusterer:
         known = [t for t in rows if t is not None] + [t for t in cols if t is not None]
         if not known or max(known) - min(known) <= self.config.window_days * DAY:
             return None
+        if speedups is not None:
+            out = np.empty((len(rows), len(cols)))
+            speedups.time_factors(rows, cols, DAY, self.config.window_days, self.config.time_scale_days, out)
+            return out
         left = np.array([np.nan if t is None else t for t in rows])
         right = np.array([np.nan if t is None else t for t in cols])
         days = np.maximum(0.0, np.abs(left[:, None] - right[None, :]) / DAY - self.config.window_days)
@@ -742,8 +720,8 @@ class StoryClusterer:
                 if best is None or (score, -member.id) > (best[0], best[1]):
                     best = (score, -member.id, member)
             assert best is not None
-            keywords = [t for _, t in heapq.nlargest(n_keywords, ((v, t) for t, v in story.words.items()))]
-            names = [t for _, t in heapq.nlargest(n_entities, ((v, t) for t, v in story.names.items()))]
+            # The heaviest terms and names, heaviest first (ties to the later term).
+            keywords, names = salient(story.words, "", n_keywords), salient(story.names, "", n_entities)
             cached = story.summary = (n, best[2], keywords, names)
         _, headline, keywords, names = cached
         return StoryDigest(id=story.id, members=sorted(m.id for m in story.members),

@@ -30,6 +30,8 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import ThreadpoolController
 
+from .compiled import speedups
+
 _Matrix = npt.NDArray[np.float64]
 
 FEATURES = ("cos_terms", "cos_names", "name_words", "numbers", "year_conflict", "year_agree",
@@ -73,8 +75,10 @@ _KIND_MASK = (1 << _KIND_BITS) - 1
 _RARE_KIND = _KINDS.index("rare")   # rare terms are words: tagged from the word ids, not interned again
 # The encoder's groups in order (vectors, then every set but rare), and their kinds.
 _GROUP_KINDS = np.array([_KINDS.index(k) for k in (*_VECTOR_KINDS, *(k for k in _SET_KINDS if k != "rare"))])
+_GROUP_KIND_LIST = tuple(_GROUP_KINDS.tolist())
 _SET_SIZE_ORDER = np.array([[k for k in _SET_KINDS if k != "rare"].index(k) if k != "rare" else len(_SET_KINDS) - 1
                             for k in _SET_KINDS])
+_SET_SIZE_ORDER_LIST = _SET_SIZE_ORDER.tolist()
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,36 +105,46 @@ class PairEncoder:
         self.ids: dict[object, int] = {}
         self.serial = 0
 
-    def encode(self, member: PairMember, word_counts: _Ints, n_docs: int,
-               rare_share: float = 0.02, word_weights: _Matrix | None = None) -> EncodedMember:
+    def encode(self, member: PairMember, word_counts: _Ints | bytes, n_docs: int,
+               rare_share: float = 0.02, word_weights: _Matrix | bytes | None = None) -> EncodedMember:
         """Encode ``member``, whose words are in ``word_counts`` of the ``n_docs`` documents so far.
 
         A word is rare when at most ``rare_share`` of the documents hold it.
-        ``word_weights``, if given, are ``member.words``' values as an array.
+        ``word_weights``, if given, are ``member.words``' values as an array.  Both arrays may come
+        as bytes (8 a word), as ``vectors.weigh_counted`` gives them.
         """
         vectors = (member.words, member.names, member.lead_words, member.title_words)
         groups = (*vectors, member.tokens, member.numbers, member.title_terms, member.lead, member.years,
                   member.months, member.weekdays)
+        rare_cut = max(3.0, rare_share * n_docs)
+        sizes = [len(group) for group in groups]
+        self.serial += 1
+        if speedups is not None:
+            encoded = speedups.encode(groups, _GROUP_KIND_LIST, len(vectors), self.ids, word_counts, rare_cut,
+                                      word_weights, _RARE_KIND)
+            if isinstance(encoded, list):   # keys never seen: give them ids, then every key has one
+                self._number(encoded)
+                encoded = speedups.encode(groups, _GROUP_KIND_LIST, len(vectors), self.ids, word_counts, rare_cut,
+                                          word_weights, _RARE_KIND)
+            item_bytes, value_bytes, n_rare = encoded
+            counted = [*sizes[len(vectors):], n_rare]
+            set_sizes = np.array([counted[i] for i in _SET_SIZE_ORDER_LIST], dtype=np.float64)
+            return EncodedMember(self.serial, np.frombuffer(item_bytes, np.int64),
+                                 np.frombuffer(value_bytes, np.float32), set_sizes)
+        if isinstance(word_counts, bytes):
+            word_counts = np.frombuffer(word_counts, np.int64)
+        if isinstance(word_weights, bytes):
+            word_weights = np.frombuffer(word_weights, np.float64)
         keys = list(chain.from_iterable(groups))
-        ids = self.ids
         # One probe per key: the table holds every key the stream has named, so probes miss the cache.
-        found: list[int | None] = list(map(ids.get, keys))
+        found: list[int | None] = list(map(self.ids.get, keys))
         try:
             base = np.array(found, dtype=np.int64)
         except TypeError:  # a None: keys never seen
-            # New keys take ids in a fixed order (sets iterate in a per-process order).
-            new = sorted({k for k, i in zip(keys, found, strict=True) if i is None}, key=repr)
-            ids.update(zip(new, range(len(ids), len(ids) + len(new)), strict=True))
-            with contextlib.suppress(ValueError):   # raised past the last gap
-                at = found.index(None)
-                while True:
-                    found[at] = ids[keys[at]]
-                    at = found.index(None, at + 1)
-            base = np.array(found, dtype=np.int64)
-        sizes = [len(group) for group in groups]
+            base = np.array(self._intern(keys, found), dtype=np.int64)
         tagged = (base << _KIND_BITS) | np.repeat(_GROUP_KINDS, sizes)
         words = len(member.words)
-        rare = (base[:words][word_counts <= max(3.0, rare_share * n_docs)] << _KIND_BITS) | _RARE_KIND
+        rare = (base[:words][word_counts <= rare_cut] << _KIND_BITS) | _RARE_KIND
         n_values = sum(sizes[:len(vectors)])
         values = np.ones(len(keys) + len(rare), dtype=np.float32)
         if word_weights is None:
@@ -141,8 +155,24 @@ class PairEncoder:
             values[words:n_values] = np.fromiter(chain.from_iterable(vec.values() for vec in vectors[1:]),
                                                  np.float32, n_values - words)
         set_sizes = np.array([*sizes[len(vectors):], len(rare)], dtype=np.float64)[_SET_SIZE_ORDER]
-        self.serial += 1
         return EncodedMember(self.serial, np.concatenate((tagged, rare)), values, set_sizes)
+
+    def _number(self, keys: Iterable[object]) -> None:
+        """Ids for ``keys``, never seen before."""
+        # Sets iterate in a per-process order: new keys are numbered in the order of their repr.
+        new = sorted(set(keys), key=repr)
+        self.ids.update(zip(new, range(len(self.ids), len(self.ids) + len(new)), strict=True))
+
+    def _intern(self, keys: list[object], found: list[int | None]) -> list[int | None]:
+        """Ids for the keys never seen (``found`` None); ``found`` filled in."""
+        ids = self.ids
+        self._number(k for k, i in zip(keys, found, strict=True) if i is None)
+        with contextlib.suppress(ValueError):   # raised past the last gap
+            at = found.index(None)
+            while True:
+                found[at] = ids[keys[at]]
+                at = found.index(None, at + 1)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +310,12 @@ _FEATURE_ROWS = np.array([_STACK.index(name) for name in (
     "jaccard_rare", "jaccard_title_terms", "conflict_months", "agree_months", "conflict_weekdays",
     "agree_weekdays", "jaccard_lead", "cos_lead_words", "cos_title_words")])
 
+# The same features as the compiled kernel computes them: per feature, (operation, kind, set size index),
+# operations 0 = the kind's product sum, 1 = Jaccard, 2 = conflict, 3 = agreement (see _speedups.c).
+_OPERATIONS = {"cos": 0, "jaccard": 1, "conflict": 2, "agree": 3}
+_RECIPE = np.array([(_OPERATIONS[op], _KINDS.index(kind), _SET_KINDS.index(kind) if kind in _SET_KINDS else 0)
+                    for op, kind in (_STACK[row].split("_", 1) for row in _FEATURE_ROWS)], dtype=np.int64)
+
 
 def pair_features(rows: Sequence[EncodedMember], cols: Sequence[EncodedMember] | None = None,
                   lookup: _Columns | None = None) -> _Matrix:
@@ -307,9 +343,14 @@ def average_link(similarity: _Matrix, threshold: float) -> list[int]:
     """Group items by average-link agglomeration until no two groups average ``threshold``.
 
     Returns a group label per item (the smallest item index of its group).
-    SciPy's linkage does the agglomeration (on distances 1 - similarity,
-    whose averages are 1 - the averaged similarities); it is deterministic.
+    The compiled kernel merges the closest two groups while they average at
+    least ``threshold``; without it SciPy's linkage does the agglomeration (on
+    distances 1 - similarity, whose averages are 1 - the averaged
+    similarities).  Both are deterministic.
     """
+    if speedups is not None:
+        labels: list[int] = speedups.average_link(np.ascontiguousarray(similarity, dtype=np.float64), threshold)
+        return labels
     from scipy.cluster.hierarchy import linkage
 
     n = len(similarity)
@@ -383,8 +424,7 @@ class PairScorer:
         """The symmetric n × n matrix of P(same event) among ``members`` (1 on the diagonal)."""
         prob = self._lookup(members, members)
         np.fill_diagonal(prob, 1.0)
-        missing = np.isnan(prob)
-        rows = _cover(missing)
+        rows = _cover(np.isnan(prob)) if speedups is None else speedups.pair_cover(prob, len(members))
         if rows:
             fresh = self._compute([members[i] for i in rows], members)
             prob[rows, :] = fresh
@@ -409,6 +449,10 @@ class PairScorer:
         return prob
 
     def _lookup(self, rows: Sequence[EncodedMember], cols: Sequence[EncodedMember]) -> _Matrix:
+        if speedups is not None:
+            out = np.empty((len(rows), len(cols)))
+            speedups.pair_lookup(self._known, [m.key for m in rows], [m.key for m in cols], out)
+            return out
         prob = np.full((len(rows), len(cols)), np.nan)
         keys = [m.key for m in cols]
         nan = [math.nan] * len(keys)
@@ -419,9 +463,17 @@ class PairScorer:
         return prob
 
     def _compute(self, rows: Sequence[EncodedMember], cols: Sequence[EncodedMember]) -> _Matrix:
+        if speedups is not None:
+            out = np.empty((len(rows), len(cols)))
+            speedups.pair_probabilities(rows, cols, _RECIPE, self.model.weights, self.model.intercept, out)
+            return out
         return self.model.probabilities(pair_features(rows, cols, self._lookup_table))
 
     def _store(self, rows: Sequence[EncodedMember], cols: Sequence[EncodedMember], prob: _Matrix) -> None:
+        if speedups is not None:
+            speedups.pair_store(self._known, [m.key for m in rows], [m.key for m in cols],
+                                np.ascontiguousarray(prob, dtype=np.float64))
+            return
         known = self._known
         col_keys = [m.key for m in cols]
         for member, values in zip(rows, prob.tolist(), strict=True):
