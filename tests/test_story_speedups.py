@@ -99,6 +99,10 @@ def test_kernels_name_what_was_wrong() -> None:
         kernels.pair_probabilities(encoded, encoded, pairs._RECIPE, model.weights, model.intercept, np.empty(4))
     with pytest.raises(ValueError, match="one weight per recipe entry"):
         kernels.pair_probabilities(encoded, encoded, pairs._RECIPE, model.weights[:3], 0.0, np.empty((3, 3)))
+    with pytest.raises(TypeError, match="pair_lookup\\(\\): the row keys must be a sequence"):
+        kernels.pair_lookup({}, 5, [], np.empty(0))
+    with pytest.raises(ValueError, match="pair_store\\(\\)'s matrix must be a float64 array of 1 x 2"):
+        kernels.pair_store({}, [1], [2, 3], np.empty((2, 2)))
     with pytest.raises(ValueError, match="square float64 matrix"):
         kernels.average_link(np.ones((2, 3)), 0.5)
 

@@ -89,8 +89,7 @@ slot_of(int64_t key, size_t mask)
 PyObject *
 k_pair_probabilities(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 6) {
-        PyErr_Format(PyExc_TypeError, "pair_probabilities() takes 6 arguments (%zd given)", nargs);
+    if (check_nargs("pair_probabilities", nargs, 6, 6) < 0) {
         return NULL;
     }
     PyObject *rows = NULL, *cols = NULL, *result = NULL;
@@ -267,8 +266,7 @@ note_missing(PyObject **missing, PyObject *key)
 PyObject *
 k_encode(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 8) {
-        PyErr_Format(PyExc_TypeError, "encode() takes 8 arguments (%zd given)", nargs);
+    if (check_nargs("encode", nargs, 8, 8) < 0) {
         return NULL;
     }
     PyObject *groups = NULL, *kinds = NULL, *table = args[3], *result = NULL, *ids_out = NULL, *values_out = NULL;
@@ -403,8 +401,7 @@ done:
 PyObject *
 k_average_link(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2) {
-        PyErr_Format(PyExc_TypeError, "average_link() takes 2 arguments (%zd given)", nargs);
+    if (check_nargs("average_link", nargs, 2, 2) < 0) {
         return NULL;
     }
     Py_buffer view;
@@ -484,21 +481,43 @@ done:
 
 /* ---- The pair cache (pairs.PairScorer): a dict from member key to {member key: probability} ---- */
 
+/* The arguments pair_lookup() and pair_store() share: the cache, row keys, column keys and a float64
+ * matrix of rows x columns.  On success *rows and *cols are new references and *view is held. */
+static int
+cache_arguments(PyObject *const *args, const char *name, int writable, PyObject **rows, PyObject **cols,
+                Py_buffer *view)
+{
+    char what[64];
+    *rows = *cols = NULL;
+    snprintf(what, sizeof(what), "%s()'s cache", name);
+    if (check_dict(args[0], what) < 0) return -1;
+    snprintf(what, sizeof(what), "%s(): the row keys must be a sequence", name);
+    if ((*rows = PySequence_Fast(args[1], what)) == NULL) return -1;
+    snprintf(what, sizeof(what), "%s(): the column keys must be a sequence", name);
+    if ((*cols = PySequence_Fast(args[2], what)) == NULL) goto fail;
+    snprintf(what, sizeof(what), "%s()'s matrix", name);
+    if (float64_matrix(args[3], view, PySequence_Fast_GET_SIZE(*rows), PySequence_Fast_GET_SIZE(*cols), writable,
+                       what) < 0) {
+        goto fail;
+    }
+    return 0;
+fail:
+    Py_CLEAR(*rows);
+    Py_CLEAR(*cols);
+    return -1;
+}
+
 /* pair_lookup(known, row_keys, col_keys, out): out[i, j] = known[row_keys[i]][col_keys[j]], NaN where unknown. */
 PyObject *
 k_pair_lookup(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4) {
-        PyErr_Format(PyExc_TypeError, "pair_lookup() takes 4 arguments (%zd given)", nargs);
+    if (check_nargs("pair_lookup", nargs, 4, 4) < 0) {
         return NULL;
     }
-    PyObject *known = args[0], *rows = NULL, *cols = NULL, *result = NULL;
+    PyObject *known = args[0], *rows, *cols, *result = NULL;
     Py_buffer out = {0};
-    if (check_dict(known, "pair_lookup()'s cache") < 0) return NULL;
-    if ((rows = PySequence_Fast(args[1], "pair_lookup(): row keys must be a sequence")) == NULL) goto done;
-    if ((cols = PySequence_Fast(args[2], "pair_lookup(): column keys must be a sequence")) == NULL) goto done;
+    if (cache_arguments(args, "pair_lookup", 1, &rows, &cols, &out) < 0) return NULL;
     Py_ssize_t n_rows = PySequence_Fast_GET_SIZE(rows), n_cols = PySequence_Fast_GET_SIZE(cols);
-    if (float64_matrix(args[3], &out, n_rows, n_cols, 1, "pair_lookup()'s out") < 0) goto done;
     double *cell = out.buf;
     for (Py_ssize_t i = 0; i < n_rows; i++) {
         PyObject *row = PyDict_GetItemWithError(known, PySequence_Fast_GET_ITEM(rows, i));
@@ -531,8 +550,7 @@ done:
 PyObject *
 k_pair_cover(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2) {
-        PyErr_Format(PyExc_TypeError, "pair_cover() takes 2 arguments (%zd given)", nargs);
+    if (check_nargs("pair_cover", nargs, 2, 2) < 0) {
         return NULL;
     }
     Py_ssize_t n = PyLong_AsSsize_t(args[1]);
@@ -617,17 +635,13 @@ cache_row(PyObject *known, PyObject *key)
 PyObject *
 k_pair_store(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4) {
-        PyErr_Format(PyExc_TypeError, "pair_store() takes 4 arguments (%zd given)", nargs);
+    if (check_nargs("pair_store", nargs, 4, 4) < 0) {
         return NULL;
     }
-    PyObject *known = args[0], *rows = NULL, *cols = NULL, *result = NULL;
+    PyObject *known = args[0], *rows, *cols, *result = NULL;
     Py_buffer view = {0};
-    if (check_dict(known, "pair_store()'s cache") < 0) return NULL;
-    if ((rows = PySequence_Fast(args[1], "pair_store(): row keys must be a sequence")) == NULL) goto done;
-    if ((cols = PySequence_Fast(args[2], "pair_store(): column keys must be a sequence")) == NULL) goto done;
+    if (cache_arguments(args, "pair_store", 0, &rows, &cols, &view) < 0) return NULL;
     Py_ssize_t n_rows = PySequence_Fast_GET_SIZE(rows), n_cols = PySequence_Fast_GET_SIZE(cols);
-    if (float64_matrix(args[3], &view, n_rows, n_cols, 0, "pair_store()'s probabilities") < 0) goto done;
     const double *prob = view.buf;
     /* Row by row, then column by column, as the dict updates in Python would go. */
     for (int side = 0; side < 2; side++) {
@@ -662,8 +676,7 @@ done:
 PyObject *
 k_time_factors(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 6) {
-        PyErr_Format(PyExc_TypeError, "time_factors() takes 6 arguments (%zd given)", nargs);
+    if (check_nargs("time_factors", nargs, 6, 6) < 0) {
         return NULL;
     }
     PyObject *rows = NULL, *cols = NULL, *result = NULL;

@@ -6,6 +6,7 @@
 #include <Python.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Attribute names, interned once when the module loads. */
@@ -39,6 +40,22 @@ as_weight(PyObject *value, PyObject *key, const char *where, double *out)
         return -1;
     }
     return 0;
+}
+
+/* A TypeError unless a function named name got between least and most arguments. */
+static inline int
+check_nargs(const char *name, Py_ssize_t nargs, Py_ssize_t least, Py_ssize_t most)
+{
+    if (nargs >= least && nargs <= most) {
+        return 0;
+    }
+    if (least == most) {
+        PyErr_Format(PyExc_TypeError, "%s() takes %zd arguments (%zd given)", name, least, nargs);
+    }
+    else {
+        PyErr_Format(PyExc_TypeError, "%s() takes %zd or %zd arguments (%zd given)", name, least, most, nargs);
+    }
+    return -1;
 }
 
 static inline int

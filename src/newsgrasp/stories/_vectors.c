@@ -31,8 +31,7 @@ sparse_dot(PyObject *small, PyObject *big, double *out)
 PyObject *
 k_dot(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2) {
-        PyErr_Format(PyExc_TypeError, "dot() takes 2 arguments (%zd given)", nargs);
+    if (check_nargs("dot", nargs, 2, 2) < 0) {
         return NULL;
     }
     PyObject *small = args[0], *big = args[1];
@@ -54,8 +53,7 @@ k_dot(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 PyObject *
 k_grow(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs < 3 || nargs > 4) {
-        PyErr_Format(PyExc_TypeError, "grow() takes 3 or 4 arguments (%zd given)", nargs);
+    if (check_nargs("grow", nargs, 3, 4) < 0) {
         return NULL;
     }
     PyObject *total = args[0], *vec = args[1];
@@ -103,8 +101,7 @@ k_grow(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 PyObject *
 k_weigh(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4) {
-        PyErr_Format(PyExc_TypeError, "weigh() takes 4 arguments (%zd given)", nargs);
+    if (check_nargs("weigh", nargs, 4, 4) < 0) {
         return NULL;
     }
     PyObject *raw = args[0], *counts = args[1], *prefix = args[2];
@@ -179,8 +176,7 @@ done:
 PyObject *
 k_weigh_counted(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3) {
-        PyErr_Format(PyExc_TypeError, "weigh_counted() takes 3 arguments (%zd given)", nargs);
+    if (check_nargs("weigh_counted", nargs, 3, 3) < 0) {
         return NULL;
     }
     PyObject *raw = args[0], *counts = args[1], *out = NULL, *count_bytes = NULL, *weight_bytes = NULL;
@@ -279,22 +275,11 @@ heaviest(PyObject *vec, Py_ssize_t n, int later_first, const char *where, double
     return held;
 }
 
-/* salient(vec, prefix, n): the n heaviest keys, heaviest first, ties to the greater key, each with
- * prefix in front: sorted(zip(values, keys), reverse=True)[:n]. */
-PyObject *
-k_salient(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+/* The keys of heaviest() as a list (each with prefix in front, if prefix is not NULL). */
+static PyObject *
+heaviest_keys(PyObject *vec, PyObject *n_obj, int later_first, const char *where, PyObject *prefix)
 {
-    if (nargs != 3) {
-        PyErr_Format(PyExc_TypeError, "salient() takes 3 arguments (%zd given)", nargs);
-        return NULL;
-    }
-    PyObject *vec = args[0], *prefix = args[1];
-    if (check_dict(vec, "salient()'s vector") < 0) return NULL;
-    if (!PyUnicode_Check(prefix)) {
-        PyErr_Format(PyExc_TypeError, "salient()'s prefix must be a str, not %.100s", Py_TYPE(prefix)->tp_name);
-        return NULL;
-    }
-    Py_ssize_t n = PyLong_AsSsize_t(args[2]);
+    Py_ssize_t n = PyLong_AsSsize_t(n_obj);
     if (n == -1 && PyErr_Occurred()) return NULL;
     if (n < 0) n = 0;
     if (n > PyDict_GET_SIZE(vec)) n = PyDict_GET_SIZE(vec);
@@ -305,23 +290,39 @@ k_salient(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_NoMemory();
         goto done;
     }
-    Py_ssize_t held = heaviest(vec, n, 1, "salient()'s vector", best, keys);
-    if (held < 0) goto done;
-    out = PyList_New(held);
-    if (out == NULL) goto done;
+    Py_ssize_t held = heaviest(vec, n, later_first, where, best, keys);
+    if (held < 0 || (out = PyList_New(held)) == NULL) goto done;
     for (Py_ssize_t j = 0; j < held; j++) {
-        PyObject *named = PyUnicode_Check(keys[j]) ? PyUnicode_Concat(prefix, keys[j]) : NULL;
-        if (named == NULL) {
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "salient(): keys must be str");
+        PyObject *item;
+        if (prefix == NULL) {
+            item = Py_NewRef(keys[j]);
+        }
+        else if (!PyUnicode_Check(keys[j]) || (item = PyUnicode_Concat(prefix, keys[j])) == NULL) {
+            if (!PyErr_Occurred()) PyErr_Format(PyExc_TypeError, "%s: keys must be str", where);
             Py_CLEAR(out);
             goto done;
         }
-        PyList_SET_ITEM(out, j, named);
+        PyList_SET_ITEM(out, j, item);
     }
 done:
     PyMem_Free(best);
     PyMem_Free(keys);
     return out;
+}
+
+/* salient(vec, prefix, n): the n heaviest keys, heaviest first, ties to the greater key, each with
+ * prefix in front: sorted(zip(values, keys), reverse=True)[:n]. */
+PyObject *
+k_salient(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (check_nargs("salient", nargs, 3, 3) < 0 || check_dict(args[0], "salient()'s vector") < 0) {
+        return NULL;
+    }
+    if (!PyUnicode_Check(args[1])) {
+        PyErr_Format(PyExc_TypeError, "salient()'s prefix must be a str, not %.100s", Py_TYPE(args[1])->tp_name);
+        return NULL;
+    }
+    return heaviest_keys(args[0], args[2], 1, "salient()'s vector", args[1]);
 }
 
 /* strongest(scores, n): the n keys of the highest scores, highest first, ties to the smaller key:
@@ -329,41 +330,16 @@ done:
 PyObject *
 k_strongest(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2) {
-        PyErr_Format(PyExc_TypeError, "strongest() takes 2 arguments (%zd given)", nargs);
+    if (check_nargs("strongest", nargs, 2, 2) < 0 || check_dict(args[0], "strongest()'s scores") < 0) {
         return NULL;
     }
-    PyObject *scores = args[0];
-    if (check_dict(scores, "strongest()'s scores") < 0) return NULL;
-    Py_ssize_t n = PyLong_AsSsize_t(args[1]);
-    if (n == -1 && PyErr_Occurred()) return NULL;
-    if (n < 0) n = 0;
-    if (n > PyDict_GET_SIZE(scores)) n = PyDict_GET_SIZE(scores);
-    double *best = PyMem_Malloc(sizeof(double) * (size_t)(n ? n : 1));
-    PyObject **keys = PyMem_Malloc(sizeof(PyObject *) * (size_t)(n ? n : 1));
-    PyObject *out = NULL;
-    if (best == NULL || keys == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    Py_ssize_t held = heaviest(scores, n, 0, "strongest()'s scores", best, keys);
-    if (held < 0) goto done;
-    out = PyList_New(held);
-    if (out == NULL) goto done;
-    for (Py_ssize_t j = 0; j < held; j++) {
-        PyList_SET_ITEM(out, j, Py_NewRef(keys[j]));
-    }
-done:
-    PyMem_Free(best);
-    PyMem_Free(keys);
-    return out;
+    return heaviest_keys(args[0], args[1], 0, "strongest()'s scores", NULL);
 }
 
 PyObject *
 k_new_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2) {
-        PyErr_Format(PyExc_TypeError, "new_keys() takes 2 arguments (%zd given)", nargs);
+    if (check_nargs("new_keys", nargs, 2, 2) < 0) {
         return NULL;
     }
     PyObject *vec = args[0], *held = args[1];
@@ -389,8 +365,7 @@ k_new_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 PyObject *
 k_closest_member(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4) {
-        PyErr_Format(PyExc_TypeError, "closest_member() takes 4 arguments (%zd given)", nargs);
+    if (check_nargs("closest_member", nargs, 4, 4) < 0) {
         return NULL;
     }
     PyObject *words = args[0], *names = args[1], *members = args[2];
