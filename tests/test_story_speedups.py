@@ -79,6 +79,19 @@ def test_vector_kernels_give_what_the_python_versions_give() -> None:
 
 
 @needs_kernels
+def test_bags_are_counted_the_same_either_way() -> None:
+    from newsgrasp.stories import features
+
+    rng = random.Random(9)
+    words = [f"w{i}" for i in range(50)]
+    for _ in range(100):
+        parts = tuple((rng.choices(words, k=rng.randint(0, 80)), units) for units in (2, 3, 4)[:rng.randint(1, 3)])
+        assert list(kernels.sublinear(parts).items()) == list(features._sublinear_py(parts).items())
+    with pytest.raises(TypeError, match="each part must be a \\(terms, units\\) tuple"):
+        kernels.sublinear([["a"]])
+
+
+@needs_kernels
 def test_kernels_name_what_was_wrong() -> None:
     with pytest.raises(TypeError, match="dot\\(\\)'s first vector must be a dict, not list"):
         kernels.dot([1.0], {})

@@ -18,6 +18,8 @@ static PyMethodDef methods[] = {
     {"new_keys", (PyCFunction)(void (*)(void))k_new_keys, METH_FASTCALL, "The vector's keys the table lacks."},
     {"closest_member", (PyCFunction)(void (*)(void))k_closest_member, METH_FASTCALL,
      "The highest similarity of an article to one of the members."},
+    {"sublinear", (PyCFunction)(void (*)(void))k_sublinear, METH_FASTCALL,
+     "A bag of terms from (terms, half-units) parts, with sublinear weights."},
     {"pair_probabilities", (PyCFunction)(void (*)(void))k_pair_probabilities, METH_FASTCALL,
      "P(same event) of every row member with every column member, into out."},
     {"encode", (PyCFunction)(void (*)(void))k_encode, METH_FASTCALL,

@@ -84,6 +84,7 @@ float64_matrix(PyObject *obj, Py_buffer *view, Py_ssize_t rows, Py_ssize_t cols,
     return 0;
 }
 
+PyObject *k_sublinear(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 PyObject *k_dot(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 PyObject *k_grow(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 PyObject *k_weigh(PyObject *module, PyObject *const *args, Py_ssize_t nargs);

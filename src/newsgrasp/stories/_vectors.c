@@ -419,3 +419,62 @@ fail:
     Py_DECREF(seq);
     return NULL;
 }
+
+/* sublinear(parts): a bag of terms from (terms, units) pairs, each use of a term counting units half-units:
+ * term -> 1 + log(half-units / 2), keys in the order of first use (features._sublinear). */
+PyObject *
+k_sublinear(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (check_nargs("sublinear", nargs, 1, 1) < 0) {
+        return NULL;
+    }
+    PyObject *parts = PySequence_Fast(args[0], "sublinear(): parts must be a sequence of (terms, units)");
+    if (parts == NULL) return NULL;
+    PyObject *out = PyDict_New();
+    if (out == NULL) goto fail;
+    for (Py_ssize_t p = 0; p < PySequence_Fast_GET_SIZE(parts); p++) {
+        PyObject *part = PySequence_Fast_GET_ITEM(parts, p), *terms;
+        long units;
+        if (!PyTuple_Check(part) || PyTuple_GET_SIZE(part) != 2) {
+            PyErr_SetString(PyExc_TypeError, "sublinear(): each part must be a (terms, units) tuple");
+            goto fail;
+        }
+        if ((units = PyLong_AsLong(PyTuple_GET_ITEM(part, 1))) == -1 && PyErr_Occurred()) goto fail;
+        if ((terms = PySequence_Fast(PyTuple_GET_ITEM(part, 0), "sublinear(): terms must be a sequence")) == NULL) {
+            goto fail;
+        }
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(terms); i++) {
+            PyObject *term = PySequence_Fast_GET_ITEM(terms, i);
+            PyObject *held = PyDict_GetItemWithError(out, term);
+            long count = units;
+            if (held != NULL) {
+                count += PyLong_AsLong(held);
+            }
+            PyObject *sum = PyErr_Occurred() ? NULL : PyLong_FromLong(count);
+            if (sum == NULL || PyDict_SetItem(out, term, sum) < 0) {
+                Py_XDECREF(sum);
+                Py_DECREF(terms);
+                goto fail;
+            }
+            Py_DECREF(sum);
+        }
+        Py_DECREF(terms);
+    }
+    /* Counts to weights in place: only values change, so the iteration stays valid. */
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(out, &pos, &key, &value)) {
+        PyObject *weight = PyFloat_FromDouble(1.0 + log((double)PyLong_AsLong(value) / 2.0));
+        if (weight == NULL || PyDict_SetItem(out, key, weight) < 0) {
+            Py_XDECREF(weight);
+            goto fail;
+        }
+        Py_DECREF(weight);
+    }
+    Py_DECREF(parts);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_DECREF(parts);
+    return NULL;
+}

@@ -1,8 +1,8 @@
 """Cheap text features for story clustering: terms, named-entity guesses, document frequencies.
 
-Everything here is pure Python over regular expressions so the clusterer keeps
+Everything here is plain Python over regular expressions so the clusterer keeps
 up with ingest on one core (thousands of articles a second): no model loads,
-no tagger.  Entities are guessed from capitalisation, which in English news is
+no tagger (the loop that counts a bag also runs compiled, see compiled.py).  Entities are guessed from capitalisation, which in English news is
 a strong and nearly free proper-noun signal.
 """
 
@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from typing import TypeVar
+
+from .compiled import speedups
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -240,9 +242,8 @@ _SUBLINEAR: _Memo[int, float] = _Memo(lambda half_units: 1.0 + math.log(half_uni
 def bag(title: str, text: str) -> dict[str, float]:
     """Sublinear term weights of one article: title and lead count more than the tail."""
     lead, tail, heading = terms(text[:LEAD_CHARS]), terms(text[LEAD_CHARS:]), terms(title)
-    # Each part repeated by its weight in half-units: one C pass counts them all, keys come in
-    # the order the tail, lead and title first use them, and each weight's logarithm is memoised.
-    return _sublinear(chain(tail * 2, lead * _LEAD_UNITS, heading * _TITLE_UNITS))
+    # Counted in half-units, keys in the order the tail, lead and title first use them.
+    return _sublinear(((tail, 2), (lead, _LEAD_UNITS), (heading, _TITLE_UNITS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,14 +271,21 @@ def article_bags(title: str, text: str, lead_chars: int) -> ArticleBags:
         head = terms(text[:cut])
         long_lead = head + terms(text[cut:LEAD_CHARS])
     tail = terms(text[LEAD_CHARS:])
-    return ArticleBags(_sublinear(chain(tail * 2, long_lead * _LEAD_UNITS, heading * _TITLE_UNITS)),
-                       _sublinear(chain(head * _LEAD_UNITS, heading * _TITLE_UNITS)),
-                       _sublinear(heading * _TITLE_UNITS), frozenset(heading))
+    return ArticleBags(_sublinear(((tail, 2), (long_lead, _LEAD_UNITS), (heading, _TITLE_UNITS))),
+                       _sublinear(((head, _LEAD_UNITS), (heading, _TITLE_UNITS))),
+                       _sublinear(((heading, _TITLE_UNITS),)), frozenset(heading))
 
 
-def _sublinear(half_units: Iterable[str]) -> dict[str, float]:
-    counts = Counter(half_units)
+def _sublinear_py(parts: tuple[tuple[list[str], int], ...]) -> dict[str, float]:
+    """A bag from (terms, units) parts, a term counting ``units`` half-units each time it is used there:
+    weights 1 + log(half-units / 2), keys in the order of first use."""
+    # Each part repeated by its units: one C pass counts them all, and each weight's logarithm is memoised.
+    counts = Counter(chain.from_iterable(terms * units for terms, units in parts))
     return dict(zip(counts, map(_SUBLINEAR.__getitem__, counts.values()), strict=True))
+
+
+_sublinear: Callable[[tuple[tuple[list[str], int], ...]], dict[str, float]] = (
+    _sublinear_py if speedups is None else speedups.sublinear)
 
 
 def article_names(text: str, given: Iterable[str] | None = None) -> list[str]:
