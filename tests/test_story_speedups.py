@@ -21,7 +21,8 @@ from newsgrasp.stories import compiled, pairs, vectors
 from newsgrasp.stories.centroid import Member
 from newsgrasp.stories.cluster import cluster_all, pair_members
 
-needs_kernels = pytest.mark.skipif(not compiled.COMPILED, reason="the C extension was not built (no compiler)")
+needs_kernels = pytest.mark.skipif(not compiled.COMPILED,
+                                   reason="the compiled kernels are not in use (not built, or NEWSGRASP_PURE_PYTHON=1)")
 kernels = compiled.speedups
 
 

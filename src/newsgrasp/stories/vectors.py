@@ -2,8 +2,10 @@
 
 These few loops run for every term of every article against several
 stories' sums, so they are also compiled (see ``compiled.py``): the same
-arithmetic in the same order, so the same stories come out either way.  The
-Python versions below run where the extension was not built.
+arithmetic in the same order, so the same stories come out either way (from
+Python 3.12 ``sum`` rounds more carefully than a plain loop, so a last digit
+may differ there).  The Python versions below run where the extension was not
+built.
 """
 
 from __future__ import annotations
